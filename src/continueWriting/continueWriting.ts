@@ -1,0 +1,149 @@
+import * as vscode from 'vscode';
+import { ProviderError } from '../core/errors/providerError';
+import { fitPrompt } from '../core/continuation/promptWindow';
+import { SeamJoiner } from '../core/continuation/seamJoiner';
+import { ChatMessage, chooseMode } from '../core/requests/buildRequest';
+import { Services } from '../services';
+import { Settings } from '../settings';
+import { describeError, showProviderError } from '../errorMessages';
+import { StreamingInsertion } from './streamingInsertion';
+import { GenerationStatus } from './generationStatus';
+
+const TAIL_CHARS = 400;
+
+/** One running generation per document; `inkwell.stop` aborts them all. */
+const running = new Map<string, AbortController>();
+
+export function stopAllGenerations(): number {
+  const count = running.size;
+  for (const controller of running.values()) controller.abort();
+  return count;
+}
+
+export function isGenerating(document?: vscode.TextDocument): boolean {
+  return document ? running.has(document.uri.toString()) : running.size > 0;
+}
+
+/**
+ * Continue Writing: the selection (or the text before the cursor) goes to the model and the
+ * continuation streams into the document at the end of it.
+ */
+export async function continueWriting(services: Services, status: GenerationStatus, editor = vscode.window.activeTextEditor): Promise<void> {
+  if (!editor) {
+    void vscode.window.showInformationMessage('Inkwell: open a manuscript and put the cursor where the story should go on.');
+    return;
+  }
+  const document = editor.document;
+  const key = document.uri.toString();
+  if (running.has(key)) {
+    void vscode.window.showInformationMessage('Inkwell is already writing in this document. Press Escape or run "Inkwell: Stop" first.');
+    return;
+  }
+  const target = services.providers.active();
+  if (!target.model) {
+    await showProviderError(new ProviderError({ kind: 'no-model' }), [], 'Continue Writing');
+    return;
+  }
+  const settings = Settings.forDocument(document);
+  const mode = chooseMode(target.profile, settings.generationMode);
+  const selection = editor.selection;
+  const anchor = selection.isEmpty ? selection.active : selection.end;
+  const passageRange = selection.isEmpty ? new vscode.Range(new vscode.Position(0, 0), anchor) : selection;
+  const passage = document.getText(passageRange);
+  if (!passage.trim()) {
+    void vscode.window.showInformationMessage('Inkwell: there is no text before the cursor to continue. Write a line first, or select a passage.');
+    return;
+  }
+
+  const sampling = settings.sampling;
+  const systemPrompt = settings.generationSystemPrompt;
+  const contextSize = await services.contextSize(target, settings);
+  const count = (text: string) => services.tokens.count(text, target);
+  const overhead = mode === 'chat' ? (await count(systemPrompt)) + 16 : 0;
+  const fitted = await fitPrompt(
+    mode === 'completion' ? passage.replace(/[ \t]+$/, '') : passage.trim(),
+    { contextSize: contextSize.tokens, maxTokens: sampling.max_tokens, overhead },
+    count,
+    selection.isEmpty ? settings.contextOverflow : 'refuse',
+  );
+  if (!fitted.fits) {
+    const what = selection.isEmpty ? 'The text before the cursor' : 'The selection';
+    const choice = await vscode.window.showErrorMessage(
+      `Inkwell: ${what} is ${fitted.tokens.toLocaleString('en-US')} tokens, but only ${fitted.available.toLocaleString('en-US')} fit ` +
+        `(${target.model}: ${contextSize.tokens.toLocaleString('en-US')} context, ${sampling.max_tokens} kept for the reply). ` +
+        'Nothing was sent. Select a shorter passage or lower inkwell.sampling.maxTokens.',
+      'Open Settings',
+    );
+    if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'inkwell.sampling.maxTokens');
+    return;
+  }
+  if (fitted.trimmedChars > 0) services.log.info(`Continue Writing: the prompt starts ${fitted.trimmedChars} characters in, to fit ${contextSize.tokens} tokens.`);
+
+  const controller = new AbortController();
+  running.set(key, controller);
+  const insertion = new StreamingInsertion(document, anchor);
+  const documentTail = document.getText(new vscode.Range(document.positionAt(Math.max(0, document.offsetAt(anchor) - TAIL_CHARS)), anchor));
+  const joiner = new SeamJoiner(mode, documentTail, fitted.text.slice(-TAIL_CHARS));
+  insertion.onDidStop(() => controller.abort());
+  const startedAt = Date.now();
+  let firstTokenAt: number | undefined;
+  status.start();
+
+  const messages: ChatMessage[] = [
+    { role: 'system', content: systemPrompt },
+    { role: 'user', content: fitted.text },
+  ];
+  let result;
+  try {
+    result = await services.generator.generate({
+      target,
+      mode,
+      sampling,
+      prompt: fitted.text,
+      messages,
+      signal: controller.signal,
+      onText: (index, text) => {
+        if (index !== 0) return;
+        firstTokenAt ??= Date.now();
+        insertion.append(joiner.push(text));
+      },
+      onProgress: (tokens) => status.progress(tokens, startedAt, firstTokenAt),
+    });
+    insertion.append(joiner.end());
+    await insertion.finish();
+  } finally {
+    running.delete(key);
+    insertion.dispose();
+  }
+
+  const tokens = result.usage?.completionTokens ?? result.tokens;
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  const usage = result.usage ? ` (prompt ${result.usage.promptTokens}, total ${result.usage.totalTokens})` : '';
+  if (result.outcome === 'done') {
+    status.end(`$(check) Inkwell: ${tokens} tokens`, `${tokens} tokens in ${seconds} s${usage}`);
+    return;
+  }
+  if (insertion.stopReason === 'document-closed') {
+    status.end('$(debug-stop) Inkwell: stopped', 'The document was closed; the request was cancelled.');
+    return;
+  }
+  if (result.outcome === 'aborted') {
+    status.end(`$(debug-stop) Inkwell: stopped at ${tokens} tokens`, insertion.stopReason === 'user-edit' ? 'You typed in the streamed text; what arrived is kept.' : 'Stopped; what arrived is kept.');
+    return;
+  }
+  status.end('$(warning) Inkwell: cut short', result.error ? describeError(result.error, services.providers.knownSecrets()) : undefined);
+  const gotText = result.tokens > 0;
+  const error = result.error ?? new ProviderError({ kind: 'cut' });
+  const choice = await showProviderError(
+    error,
+    services.providers.knownSecrets(),
+    gotText ? `Continue Writing stopped after ${result.tokens} tokens (the text so far is kept)` : 'Continue Writing',
+    [gotText ? 'Continue' : 'Retry'],
+  );
+  if (choice === 'Continue' || choice === 'Retry') {
+    const resume = gotText ? insertion.range.end : anchor;
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document === document) ?? (await vscode.window.showTextDocument(document));
+    visible.selection = new vscode.Selection(resume, resume);
+    await continueWriting(services, status, visible);
+  }
+}

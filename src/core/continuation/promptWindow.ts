@@ -1,0 +1,64 @@
+export type CountTokens = (text: string) => Promise<number>;
+
+export interface PromptBudget {
+  contextSize: number;
+  maxTokens: number;
+  /** Tokens the request spends besides the passage: system prompt, chat template. */
+  overhead: number;
+}
+
+export type FittedPrompt =
+  | { fits: true; text: string; tokens: number; trimmedChars: number }
+  | { fits: false; tokens: number; available: number };
+
+export function available(budget: PromptBudget): number {
+  return budget.contextSize - budget.maxTokens - budget.overhead;
+}
+
+/** Offsets where a trimmed prompt may start: after paragraph breaks, else after sentence ends, else after spaces. */
+function cutPoints(text: string): number[][] {
+  const find = (re: RegExp) => {
+    const out: number[] = [];
+    for (const m of text.matchAll(re)) out.push(m.index! + m[0].length);
+    return out;
+  };
+  return [find(/\n\s*\n/g), find(/[.!?…]["”’)]?\s+/g), find(/\s+/g)];
+}
+
+/**
+ * The longest tail of `text` that fits the budget, starting at the cleanest boundary available
+ * (paragraph, then sentence, then word). `refuse` answers with the numbers instead of trimming.
+ */
+export async function fitPrompt(
+  text: string,
+  budget: PromptBudget,
+  count: CountTokens,
+  overflow: 'trimStart' | 'refuse',
+): Promise<FittedPrompt> {
+  const room = available(budget);
+  const whole = await count(text);
+  if (whole <= room) return { fits: true, text, tokens: whole, trimmedChars: 0 };
+  if (overflow === 'refuse' || room <= 0) return { fits: false, tokens: whole, available: Math.max(0, room) };
+
+  const levels = cutPoints(text);
+  for (const [level, points] of levels.entries()) {
+    // Binary search for the earliest cut that fits: counts grow as the cut moves left.
+    let lo = 0;
+    let hi = points.length - 1;
+    let best: { at: number; tokens: number } | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = points[mid];
+      const tokens = await count(text.slice(at));
+      if (tokens <= room) {
+        best = { at, tokens };
+        hi = mid - 1;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    // A cut that keeps less than a quarter of the room is worse than a finer-grained cut.
+    if (best && (best.tokens >= room / 4 || level === levels.length - 1)) return { fits: true, text: text.slice(best.at), tokens: best.tokens, trimmedChars: best.at };
+  }
+  return { fits: false, tokens: whole, available: room };
+}

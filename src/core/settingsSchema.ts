@@ -1,0 +1,171 @@
+/**
+ * Every Inkwell setting, declared once: key, JSON type, default, scope and description.
+ * package.json's `contributes.configuration` must say the same (a unit test checks), and
+ * src/settings.ts reads only through these keys.
+ */
+export type SettingScope = 'application' | 'window' | 'resource';
+
+export interface SettingDeclaration {
+  type: string | string[];
+  default: unknown;
+  scope: SettingScope;
+  description: string;
+  enum?: string[];
+  minimum?: number;
+  maximum?: number;
+  items?: Record<string, unknown>;
+}
+
+const sampling = (description: string, extra: Partial<SettingDeclaration> = {}): SettingDeclaration => ({
+  type: ['number', 'null'],
+  default: null,
+  scope: 'resource',
+  description: `${description} Empty (null) means not sent. Sent only to providers that accept it.`,
+  ...extra,
+});
+
+export const SETTINGS = {
+  // Where requests go: application scope, so a workspace can never redirect a key.
+  'inkwell.provider': {
+    type: 'string',
+    default: 'infermatic',
+    scope: 'application',
+    description: 'The active provider: "infermatic", "aimlapi" or the id of an entry in inkwell.providers.',
+  },
+  'inkwell.model': {
+    type: 'string',
+    default: '',
+    scope: 'application',
+    description: 'The active model id. Empty means the provider\'s default. Set it with "Inkwell: Select Model".',
+  },
+  'inkwell.infermatic.baseUrl': {
+    type: 'string',
+    default: 'https://api.totalgpt.ai',
+    scope: 'application',
+    description: 'Base URL of the Infermatic API.',
+  },
+  'inkwell.aimlapi.baseUrl': {
+    type: 'string',
+    default: 'https://api.aimlapi.com/v1',
+    scope: 'application',
+    description: 'Base URL of the AI/ML API.',
+  },
+  'inkwell.providers': {
+    type: 'array',
+    default: [],
+    scope: 'application',
+    description:
+      'Your own OpenAI-compatible providers (OpenRouter, vLLM, llama.cpp, KoboldCpp, Ollama, LM Studio…): ' +
+      '{ "name", "baseUrl", "kind", "completions", "chat", "tokenCount", "headers", "parameters", "apiKeyEnvVar", "requiresApiKey", "defaultModel" }.',
+    items: { type: 'object' },
+  },
+  // Generation.
+  'inkwell.generation.mode': {
+    type: 'string',
+    default: 'auto',
+    scope: 'resource',
+    enum: ['auto', 'completion', 'chat'],
+    description: 'Continue Writing route: raw text completion, chat, or auto (completion where the provider offers it).',
+  },
+  'inkwell.generation.systemPrompt': {
+    type: 'string',
+    default:
+      'You are a skilled novelist. Continue the passage the user gives you seamlessly, in the same voice, tense and style. ' +
+      'Write only the continuation: no preamble, no commentary, do not repeat the passage.',
+    scope: 'resource',
+    description: 'System prompt for Continue Writing in chat mode.',
+  },
+  'inkwell.generation.contextOverflow': {
+    type: 'string',
+    default: 'trimStart',
+    scope: 'resource',
+    enum: ['trimStart', 'refuse'],
+    description: 'When the text before the cursor does not fit the context: trim from the start (at a paragraph or sentence) or refuse.',
+  },
+  'inkwell.chat.systemPrompt': {
+    type: 'string',
+    default: 'You are a thoughtful writing partner helping an author with their story. Answer concisely and stay in service of the author\'s voice.',
+    scope: 'resource',
+    description: 'System prompt for the chat panel.',
+  },
+  // Sampling: workspace-scopable, so a novel can carry its own preset.
+  'inkwell.sampling.maxTokens': {
+    type: 'number',
+    default: 300,
+    scope: 'resource',
+    minimum: 1,
+    description: 'max_tokens: the longest continuation, in tokens. Always sent.',
+  },
+  'inkwell.sampling.temperature': sampling('temperature.', { minimum: 0, maximum: 5 }),
+  'inkwell.sampling.topP': sampling('top_p.', { minimum: 0, maximum: 1 }),
+  'inkwell.sampling.topK': sampling('top_k.', { minimum: -1 }),
+  'inkwell.sampling.minP': sampling('min_p.', { minimum: 0, maximum: 1 }),
+  'inkwell.sampling.topA': sampling('top_a.', { minimum: 0, maximum: 1 }),
+  'inkwell.sampling.repetitionPenalty': sampling('repetition_penalty (llama.cpp: repeat_penalty).', { minimum: 0 }),
+  'inkwell.sampling.frequencyPenalty': sampling('frequency_penalty.', { minimum: -2, maximum: 2 }),
+  'inkwell.sampling.presencePenalty': sampling('presence_penalty.', { minimum: -2, maximum: 2 }),
+  'inkwell.sampling.seed': sampling('seed.'),
+  'inkwell.sampling.minTokens': sampling('min_tokens.', { minimum: 0 }),
+  'inkwell.sampling.n': sampling('n: number of alternatives (the chat panel shows them; Continue Writing inserts the first).', { minimum: 1, maximum: 8 }),
+  'inkwell.sampling.stop': {
+    type: 'array',
+    default: [],
+    scope: 'resource',
+    items: { type: 'string' },
+    description: 'stop: strings that end the generation. Empty means not sent.',
+  },
+  // Context and tokens.
+  'inkwell.contextSize': {
+    type: ['number', 'null'],
+    default: null,
+    scope: 'resource',
+    minimum: 256,
+    description: 'The model\'s context size in tokens, when the provider does not tell it and the model is not in Inkwell\'s table.',
+  },
+  'inkwell.tokenizer': {
+    type: 'string',
+    default: 'auto',
+    scope: 'resource',
+    enum: ['auto', 'server', 'qwen2', 'llama3', 'llama2', 'estimate'],
+    description: 'How tokens are counted: auto (server, then the model family\'s tokenizer, then an estimate), or one source.',
+  },
+  // Network.
+  'inkwell.network.connectTimeoutSeconds': {
+    type: 'number',
+    default: 15,
+    scope: 'application',
+    minimum: 1,
+    description: 'Seconds to wait for a connection.',
+  },
+  'inkwell.network.firstByteTimeoutSeconds': {
+    type: 'number',
+    default: 180,
+    scope: 'application',
+    minimum: 1,
+    description: 'Seconds to wait for the first byte of an answer. Generous, for slow local servers loading a model.',
+  },
+  'inkwell.network.idleTimeoutSeconds': {
+    type: 'number',
+    default: 60,
+    scope: 'application',
+    minimum: 1,
+    description: 'Seconds a stream may stay silent (keep-alive comments count as activity) before it is called stalled.',
+  },
+  'inkwell.network.maxRetries': {
+    type: 'number',
+    default: 3,
+    scope: 'application',
+    minimum: 0,
+    maximum: 10,
+    description: 'Retries for 429, 408 and 5xx answers before the first token, with jittered backoff honouring Retry-After.',
+  },
+} satisfies Record<string, SettingDeclaration>;
+
+export type SettingKey = keyof typeof SETTINGS;
+
+/** Settings a workspace could abuse; VS Code ignores their workspace values in untrusted workspaces. */
+export const RESTRICTED_SETTINGS: SettingKey[] = [
+  'inkwell.generation.systemPrompt',
+  'inkwell.chat.systemPrompt',
+  'inkwell.generation.mode',
+];

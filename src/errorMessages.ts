@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import { ProviderError } from './core/errors/providerError';
+import { redactSecrets } from './core/errors/redact';
+
+/** Anything thrown on the way to a provider, as a ProviderError (unknown throws become 'network'). */
+export function toProviderError(error: unknown): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProviderError({ kind: 'network', providerMessage: message, cause: error });
+}
+
+/** One line for the user: what happened, in the provider's words, and what to do — never a key. */
+export function describeError(error: unknown, secrets: readonly string[]): string {
+  return redactSecrets(toProviderError(error).userMessage, secrets);
+}
+
+/** The buttons that carry out an error's next step. */
+export function actionsFor(error: ProviderError): { label: string; command: string }[] {
+  switch (error.kind) {
+    case 'auth':
+    case 'no-key':
+    case 'forbidden':
+      return [{ label: 'Set API Key', command: 'inkwell.setApiKey' }];
+    case 'no-model':
+      return [{ label: 'Select Model', command: 'inkwell.selectModel' }];
+    case 'not-found':
+      return error.modelMissing ? [{ label: 'Select Model', command: 'inkwell.selectModel' }] : [{ label: 'Show Log', command: 'inkwell.showLog' }];
+    default:
+      return [{ label: 'Show Log', command: 'inkwell.showLog' }];
+  }
+}
+
+/**
+ * Shows a provider failure with its next step as buttons. Extra actions (Retry, Continue) come
+ * first; the promise resolves to the label of an extra action the user chose, if any.
+ */
+export async function showProviderError(
+  error: unknown,
+  secrets: readonly string[],
+  doing: string,
+  extra: string[] = [],
+): Promise<string | undefined> {
+  const e = toProviderError(error);
+  if (e.kind === 'aborted') return undefined;
+  const actions = actionsFor(e);
+  const choice = await vscode.window.showErrorMessage(
+    `Inkwell: ${doing} failed. ${describeError(e, secrets)}`,
+    ...extra,
+    ...actions.map((a) => a.label),
+  );
+  const action = actions.find((a) => a.label === choice);
+  if (action) {
+    await vscode.commands.executeCommand(action.command);
+    return undefined;
+  }
+  return choice;
+}

@@ -1,0 +1,109 @@
+import { ProviderError } from './core/errors/providerError';
+import { ChatMessage, GenerationMode, buildChatRequest, buildCompletionRequest } from './core/requests/buildRequest';
+import { SamplingSettings } from './core/providers/samplingParams';
+import { Usage } from './core/stream/completionStream';
+import { streamCompletion } from './core/http/streamCompletion';
+import { ActiveTarget, ProviderService } from './providerService';
+import { Settings } from './settings';
+import { Log } from './log';
+
+export interface GenerationRequest {
+  target: ActiveTarget;
+  mode: GenerationMode;
+  sampling: SamplingSettings;
+  /** Completion mode. */
+  prompt?: string;
+  /** Chat mode; a system message is folded into the first user turn where the model needs it. */
+  messages?: ChatMessage[];
+  signal: AbortSignal;
+  onText(index: number, text: string): void;
+  onProgress?(tokens: number): void;
+}
+
+export interface GenerationResult {
+  outcome: 'done' | 'truncated' | 'error' | 'aborted';
+  error?: ProviderError;
+  usage?: Usage;
+  /** Streamed pieces of choice 0 (a piece is a token for every server we know). */
+  tokens: number;
+  foldedSystemPrompt: boolean;
+}
+
+/**
+ * Runs one streamed generation: key, request body, retries before the first token, and the
+ * system-prompt fold (up front for models known to reject one, and once on that error for any other).
+ */
+export class Generator {
+  /** Models that answered a system message with the litellm 500 this session. */
+  private readonly rejectsSystem = new Set<string>();
+
+  constructor(
+    private readonly providers: ProviderService,
+    private readonly log: Log,
+  ) {}
+
+  async generate(request: GenerationRequest): Promise<GenerationResult> {
+    const { target } = request;
+    const modelKey = `${target.profile.id} ${target.model}`;
+    let fold = this.rejectsSystem.has(modelKey);
+    let tokens = 0;
+    let usage: Usage | undefined;
+    let headers: Record<string, string>;
+    let secrets: string[];
+    try {
+      ({ headers, secrets } = await this.providers.headers(target.profile, { interactive: true }));
+    } catch (error) {
+      return { outcome: 'error', error: error instanceof ProviderError ? error : new ProviderError({ kind: 'no-key' }), tokens, foldedSystemPrompt: fold };
+    }
+    const settings = new Settings();
+    for (;;) {
+      const built =
+        request.mode === 'completion'
+          ? buildCompletionRequest({ profile: target.profile, model: target.model, sampling: request.sampling, stream: true, prompt: request.prompt ?? '' })
+          : buildChatRequest({ profile: target.profile, model: target.model, sampling: request.sampling, stream: true, messages: request.messages ?? [], foldSystem: fold });
+      let error: ProviderError | undefined;
+      let outcome: GenerationResult['outcome'] = 'truncated';
+      const stream = streamCompletion(
+        { url: built.url, headers, body: built.body, mode: request.mode, expectedChoices: request.sampling.n },
+        {
+          signal: request.signal,
+          timeouts: settings.timeouts,
+          retry: { maxRetries: settings.maxRetries },
+          log: (line: string) => this.log.info(line),
+          secrets: [...secrets, ...this.log.knownSecrets()],
+        },
+      );
+      for await (const piece of stream) {
+        switch (piece.kind) {
+          case 'text':
+            if (piece.index === 0) {
+              tokens++;
+              request.onProgress?.(tokens);
+            }
+            request.onText(piece.index, piece.text);
+            break;
+          case 'usage':
+            usage = piece.usage;
+            break;
+          case 'error':
+            error ??= piece.error;
+            break;
+          case 'finish':
+            break;
+          case 'end':
+            outcome = piece.outcome;
+            break;
+        }
+      }
+      if (request.signal.aborted) return { outcome: 'aborted', tokens, usage, foldedSystemPrompt: fold };
+      const hasSystem = request.mode === 'chat' && (request.messages ?? []).some((m) => m.role === 'system' && m.content.trim());
+      if (error?.kind === 'system-prompt-rejected' && tokens === 0 && hasSystem && !fold) {
+        this.log.info(`${target.model} rejected the system prompt; retrying with it folded into the first user turn.`);
+        this.rejectsSystem.add(modelKey);
+        fold = true;
+        continue;
+      }
+      return { outcome, error, usage, tokens, foldedSystemPrompt: fold };
+    }
+  }
+}

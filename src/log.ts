@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+
+/**
+ * The "Inkwell" output channel. Every line passes through the redactor, which knows every key
+ * Inkwell has read this session, so a key cannot reach the log even inside a provider's message.
+ */
+export class Log implements vscode.Disposable {
+  private readonly channel = vscode.window.createOutputChannel('Inkwell');
+  private readonly secrets = new Set<string>();
+
+  rememberSecret(secret: string): void {
+    if (secret.length >= 4) this.secrets.add(secret);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) out = out.split(secret).join('[redacted]');
+    return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{4,}/gi, '$1[redacted]');
+  }
+
+  knownSecrets(): string[] {
+    return [...this.secrets];
+  }
+
+  info(line: string): void {
+    this.channel.appendLine(`${new Date().toISOString()} ${this.redact(line)}`);
+  }
+
+  error(line: string): void {
+    this.info(`ERROR ${line}`);
+  }
+
+  show(): void {
+    this.channel.show(true);
+  }
+
+  dispose(): void {
+    this.channel.dispose();
+  }
+}

@@ -1,0 +1,115 @@
+import * as vscode from 'vscode';
+import { SETTINGS, SettingKey } from './core/settingsSchema';
+import { SamplingSettings } from './core/providers/samplingParams';
+import { CustomProviderSetting } from './core/providers/providerCatalog';
+import { GenerationMode } from './core/requests/buildRequest';
+
+type Section = SettingKey extends `inkwell.${infer S}` ? S : never;
+
+const SAMPLING_KEYS = {
+  temperature: 'inkwell.sampling.temperature',
+  top_p: 'inkwell.sampling.topP',
+  top_k: 'inkwell.sampling.topK',
+  min_p: 'inkwell.sampling.minP',
+  top_a: 'inkwell.sampling.topA',
+  repetition_penalty: 'inkwell.sampling.repetitionPenalty',
+  frequency_penalty: 'inkwell.sampling.frequencyPenalty',
+  presence_penalty: 'inkwell.sampling.presencePenalty',
+  seed: 'inkwell.sampling.seed',
+  min_tokens: 'inkwell.sampling.minTokens',
+  n: 'inkwell.sampling.n',
+} as const satisfies Partial<Record<keyof SamplingSettings, SettingKey>>;
+
+/**
+ * The one place Inkwell reads its settings. Application-scoped settings (everything that decides
+ * where a request goes) are read from user settings and defaults only, whatever a workspace says.
+ */
+export class Settings {
+  constructor(private readonly scope?: vscode.Uri) {}
+
+  static forDocument(document?: vscode.TextDocument): Settings {
+    return new Settings(document?.uri);
+  }
+
+  private get<T>(key: SettingKey): T {
+    const declaration = SETTINGS[key];
+    const section = key.slice('inkwell.'.length) as Section;
+    const config = vscode.workspace.getConfiguration('inkwell', this.scope);
+    if (declaration.scope === 'application') {
+      const inspected = config.inspect<T>(section);
+      return (inspected?.globalValue ?? inspected?.defaultValue ?? declaration.default) as T;
+    }
+    return config.get<T>(section, declaration.default as T);
+  }
+
+  get providerId(): string {
+    return this.get<string>('inkwell.provider');
+  }
+  get model(): string {
+    return this.get<string>('inkwell.model').trim();
+  }
+  get infermaticBaseUrl(): string {
+    return this.get<string>('inkwell.infermatic.baseUrl');
+  }
+  get aimlapiBaseUrl(): string {
+    return this.get<string>('inkwell.aimlapi.baseUrl');
+  }
+  get customProviders(): CustomProviderSetting[] {
+    const value = this.get<unknown>('inkwell.providers');
+    return Array.isArray(value) ? (value as CustomProviderSetting[]) : [];
+  }
+  get generationMode(): 'auto' | GenerationMode {
+    const v = this.get<string>('inkwell.generation.mode');
+    return v === 'completion' || v === 'chat' ? v : 'auto';
+  }
+  get generationSystemPrompt(): string {
+    return this.get<string>('inkwell.generation.systemPrompt');
+  }
+  get contextOverflow(): 'trimStart' | 'refuse' {
+    return this.get<string>('inkwell.generation.contextOverflow') === 'refuse' ? 'refuse' : 'trimStart';
+  }
+  get chatSystemPrompt(): string {
+    return this.get<string>('inkwell.chat.systemPrompt');
+  }
+  get contextSizeOverride(): number | undefined {
+    const v = this.get<number | null>('inkwell.contextSize');
+    return typeof v === 'number' && v > 0 ? v : undefined;
+  }
+  get tokenizer(): string {
+    return this.get<string>('inkwell.tokenizer');
+  }
+  get sampling(): SamplingSettings {
+    const out: SamplingSettings = { max_tokens: Math.max(1, Math.floor(this.get<number>('inkwell.sampling.maxTokens') || 300)) };
+    for (const [param, key] of Object.entries(SAMPLING_KEYS) as [keyof typeof SAMPLING_KEYS, SettingKey][]) {
+      const v = this.get<unknown>(key);
+      if (typeof v === 'number' && Number.isFinite(v)) out[param] = v;
+    }
+    const stop = this.get<unknown>('inkwell.sampling.stop');
+    if (Array.isArray(stop)) {
+      const strings = stop.filter((s): s is string => typeof s === 'string' && s.length > 0);
+      if (strings.length) out.stop = strings;
+    }
+    return out;
+  }
+  get timeouts(): { connectMs: number; firstByteMs: number; idleMs: number } {
+    const seconds = (key: SettingKey) => Math.max(1, this.get<number>(key)) * 1000;
+    return {
+      connectMs: seconds('inkwell.network.connectTimeoutSeconds'),
+      firstByteMs: seconds('inkwell.network.firstByteTimeoutSeconds'),
+      idleMs: seconds('inkwell.network.idleTimeoutSeconds'),
+    };
+  }
+  get maxRetries(): number {
+    return Math.max(0, Math.min(10, Math.floor(this.get<number>('inkwell.network.maxRetries'))));
+  }
+
+  static async setGlobal(key: SettingKey, value: unknown): Promise<void> {
+    await vscode.workspace
+      .getConfiguration('inkwell')
+      .update(key.slice('inkwell.'.length), value, vscode.ConfigurationTarget.Global);
+  }
+
+  static affects(event: vscode.ConfigurationChangeEvent, ...keys: SettingKey[]): boolean {
+    return keys.length === 0 ? event.affectsConfiguration('inkwell') : keys.some((k) => event.affectsConfiguration(k));
+  }
+}

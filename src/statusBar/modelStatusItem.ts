@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { ProviderService } from '../providerService';
+
+/** Shortens `org/Some-Model-70B-v2.3-FP8-Dynamic` for the status bar; the tooltip has the full id. */
+export function shortModelName(model: string): string {
+  const last = model.split('/').pop() ?? model;
+  return last.replace(/-(FP8|AWQ|GPTQ|GGUF|Dynamic|Instruct)\b.*$/i, '') || last;
+}
+
+/** The active provider and model; clicking opens Select Model. */
+export function registerModelStatusItem(context: vscode.ExtensionContext, service: ProviderService): void {
+  const item = vscode.window.createStatusBarItem('inkwell.model', vscode.StatusBarAlignment.Right, 100);
+  item.name = 'Inkwell Model';
+  item.command = 'inkwell.selectModel';
+  const update = async () => {
+    const { profile, model } = service.active();
+    const key = (await service.keys.lookup(profile)).status;
+    const needsKey = key === 'none' || key === 'lost';
+    item.text = `$(feather) ${profile.label} · ${model ? shortModelName(model) : 'no model'}${needsKey ? ' $(key)' : ''}`;
+    const tooltip = new vscode.MarkdownString(
+      `**Inkwell** — ${profile.label}\n\nModel: \`${model || 'none selected'}\`\n\n${profile.baseUrl}\n\n` +
+        (needsKey ? '$(warning) No API key: run **Inkwell: Set API Key**\n\n' : '') +
+        'Click to choose a model.',
+      true,
+    );
+    item.tooltip = tooltip;
+    item.backgroundColor = needsKey ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    item.show();
+  };
+  void update();
+  context.subscriptions.push(item, service.onDidChange(() => void update()));
+}
