@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 export class Log implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Inkwell');
   private readonly secrets = new Set<string>();
+  /** The latest lines, already redacted: shown by nothing, read by tests to prove redaction. */
+  private readonly recent: string[] = [];
 
   rememberSecret(secret: string): void {
     if (secret.length >= 4) this.secrets.add(secret);
@@ -23,7 +25,14 @@ export class Log implements vscode.Disposable {
   }
 
   info(line: string): void {
-    this.channel.appendLine(`${new Date().toISOString()} ${this.redact(line)}`);
+    const entry = `${new Date().toISOString()} ${this.redact(line)}`;
+    this.recent.push(entry);
+    if (this.recent.length > 500) this.recent.shift();
+    this.channel.appendLine(entry);
+  }
+
+  recentLines(): readonly string[] {
+    return this.recent;
   }
 
   error(line: string): void {

@@ -4,6 +4,7 @@ import { fitPrompt } from '../core/continuation/promptWindow';
 import { SeamJoiner } from '../core/continuation/seamJoiner';
 import { ChatMessage, chooseMode } from '../core/requests/buildRequest';
 import { Services } from '../services';
+import { GenerationResult } from '../generator';
 import { Settings } from '../settings';
 import { describeError, showProviderError } from '../errorMessages';
 import { StreamingInsertion } from './streamingInsertion';
@@ -28,21 +29,33 @@ export function isGenerating(document?: vscode.TextDocument): boolean {
  * Continue Writing: the selection (or the text before the cursor) goes to the model and the
  * continuation streams into the document at the end of it.
  */
-export async function continueWriting(services: Services, status: GenerationStatus, editor = vscode.window.activeTextEditor): Promise<void> {
+/** What happened, for the command's caller (tests, and the chat panel's Continue). */
+export interface ContinueWritingResult {
+  outcome: GenerationResult['outcome'] | 'not-started';
+  tokens: number;
+  error?: ProviderError;
+  /** Where the generated text is in the document now. */
+  range?: vscode.Range;
+}
+
+const notStarted = (error?: ProviderError): ContinueWritingResult => ({ outcome: 'not-started', tokens: 0, error });
+
+export async function continueWriting(services: Services, status: GenerationStatus, editor = vscode.window.activeTextEditor): Promise<ContinueWritingResult> {
   if (!editor) {
     void vscode.window.showInformationMessage('Inkwell: open a manuscript and put the cursor where the story should go on.');
-    return;
+    return notStarted();
   }
   const document = editor.document;
   const key = document.uri.toString();
   if (running.has(key)) {
     void vscode.window.showInformationMessage('Inkwell is already writing in this document. Press Escape or run "Inkwell: Stop" first.');
-    return;
+    return notStarted();
   }
   const target = services.providers.active();
   if (!target.model) {
-    await showProviderError(new ProviderError({ kind: 'no-model' }), [], 'Continue Writing');
-    return;
+    const error = new ProviderError({ kind: 'no-model' });
+    void showProviderError(error, [], 'Continue Writing');
+    return notStarted(error);
   }
   const settings = Settings.forDocument(document);
   const mode = chooseMode(target.profile, settings.generationMode);
@@ -52,7 +65,7 @@ export async function continueWriting(services: Services, status: GenerationStat
   const passage = document.getText(passageRange);
   if (!passage.trim()) {
     void vscode.window.showInformationMessage('Inkwell: there is no text before the cursor to continue. Write a line first, or select a passage.');
-    return;
+    return notStarted();
   }
 
   const sampling = settings.sampling;
@@ -68,14 +81,15 @@ export async function continueWriting(services: Services, status: GenerationStat
   );
   if (!fitted.fits) {
     const what = selection.isEmpty ? 'The text before the cursor' : 'The selection';
-    const choice = await vscode.window.showErrorMessage(
+    void vscode.window.showErrorMessage(
       `Inkwell: ${what} is ${fitted.tokens.toLocaleString('en-US')} tokens, but only ${fitted.available.toLocaleString('en-US')} fit ` +
         `(${target.model}: ${contextSize.tokens.toLocaleString('en-US')} context, ${sampling.max_tokens} kept for the reply). ` +
         'Nothing was sent. Select a shorter passage or lower inkwell.sampling.maxTokens.',
       'Open Settings',
-    );
-    if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'inkwell.sampling.maxTokens');
-    return;
+    ).then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'inkwell.sampling.maxTokens');
+    });
+    return notStarted(new ProviderError({ kind: 'context-overflow', contextLength: contextSize.tokens, requestedTokens: fitted.tokens + sampling.max_tokens }));
   }
   if (fitted.trimmedChars > 0) services.log.info(`Continue Writing: the prompt starts ${fitted.trimmedChars} characters in, to fit ${contextSize.tokens} tokens.`);
 
@@ -117,33 +131,39 @@ export async function continueWriting(services: Services, status: GenerationStat
   }
 
   const tokens = result.usage?.completionTokens ?? result.tokens;
+  const summary: ContinueWritingResult = { outcome: result.outcome, tokens: result.tokens, error: result.error, range: insertion.range };
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   const usage = result.usage ? ` (prompt ${result.usage.promptTokens}, total ${result.usage.totalTokens})` : '';
   if (result.outcome === 'done') {
     status.end(`$(check) Inkwell: ${tokens} tokens`, `${tokens} tokens in ${seconds} s${usage}`);
-    return;
-  }
-  if (insertion.stopReason === 'document-closed') {
-    status.end('$(debug-stop) Inkwell: stopped', 'The document was closed; the request was cancelled.');
-    return;
+    return summary;
   }
   if (result.outcome === 'aborted') {
-    status.end(`$(debug-stop) Inkwell: stopped at ${tokens} tokens`, insertion.stopReason === 'user-edit' ? 'You typed in the streamed text; what arrived is kept.' : 'Stopped; what arrived is kept.');
-    return;
+    const why =
+      insertion.stopReason === 'document-closed'
+        ? 'The document was closed; the request was cancelled.'
+        : insertion.stopReason === 'user-edit'
+          ? 'You typed in the streamed text; what arrived is kept.'
+          : 'Stopped; what arrived is kept.';
+    status.end(`$(debug-stop) Inkwell: stopped at ${result.tokens} tokens`, why);
+    return summary;
   }
-  status.end('$(warning) Inkwell: cut short', result.error ? describeError(result.error, services.providers.knownSecrets()) : undefined);
+  const secrets = services.providers.knownSecrets();
+  status.end('$(warning) Inkwell: cut short', result.error ? describeError(result.error, secrets) : undefined);
   const gotText = result.tokens > 0;
   const error = result.error ?? new ProviderError({ kind: 'cut' });
-  const choice = await showProviderError(
+  // Not awaited: the command finishes when the text is in; the message waits for the writer.
+  void showProviderError(
     error,
-    services.providers.knownSecrets(),
+    secrets,
     gotText ? `Continue Writing stopped after ${result.tokens} tokens (the text so far is kept)` : 'Continue Writing',
     [gotText ? 'Continue' : 'Retry'],
-  );
-  if (choice === 'Continue' || choice === 'Retry') {
+  ).then(async (choice) => {
+    if (choice !== 'Continue' && choice !== 'Retry') return;
     const resume = gotText ? insertion.range.end : anchor;
     const visible = vscode.window.visibleTextEditors.find((e) => e.document === document) ?? (await vscode.window.showTextDocument(document));
     visible.selection = new vscode.Selection(resume, resume);
     await continueWriting(services, status, visible);
-  }
+  });
+  return summary;
 }

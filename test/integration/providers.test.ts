@@ -1,0 +1,128 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { startCaptureServer, startProviderTestServer } from '../server/providerTestServer';
+import { inkwell, resetUserSettings, serverAsInfermatic, setUserSetting, TEST_KEY, waitFor } from './testKit';
+
+describe('providers, keys and models', () => {
+  afterEach(resetUserSettings);
+
+  it('lists the models with the stored key, once per session', async () => {
+    const api = await inkwell();
+    const server = await serverAsInfermatic();
+    try {
+      const profile = api.services.providers.profile('infermatic')!;
+      const models = await api.services.providers.listModels(profile, { interactive: false, refresh: true });
+      assert.ok(models.some((m) => m.id === 'Midnight-Miqu-70B-v1.5'));
+      const again = await api.services.providers.listModels(profile, { interactive: false });
+      assert.deepEqual(again, models);
+      const listed = server.requests.filter((r) => r.path === '/v1/models');
+      assert.equal(listed.length, 1);
+      assert.equal(listed[0].authorization, `Bearer ${TEST_KEY}`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reports a refused key with the provider message and never shows or logs the key', async () => {
+    const api = await inkwell();
+    const canary = 'sk-canary-7f3e9a1c5b';
+    const server = await serverAsInfermatic({ apiKeys: ['another-key'] });
+    try {
+      const profile = api.services.providers.profile('infermatic')!;
+      await api.services.providers.keys.set(profile, canary);
+      await assert.rejects(api.services.providers.listModels(profile, { interactive: false, refresh: true }), (error: Error & { kind?: string; status?: number }) => {
+        assert.equal(error.kind, 'auth');
+        assert.equal(error.status, 401);
+        assert.match(error.message, /Authentication Error/);
+        assert.ok(!error.message.includes(canary), 'the key is in the error message');
+        return true;
+      });
+      assert.equal(server.requests[0].authorization, `Bearer ${canary}`, 'the canary key was not sent at all');
+      const log = api.services.log.recentLines().join('\n');
+      assert.match(log, /GET .*\/v1\/models/);
+      assert.ok(!log.includes(canary), 'the key is in the log');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sends no key on a redirect', async () => {
+    const api = await inkwell();
+    const capture = await startCaptureServer({ maxLifetimeMs: 60_000 });
+    const server = await serverAsInfermatic();
+    try {
+      server.setScenario({ appliesTo: 'all', redirect: { location: capture.url, status: 307 } });
+      const profile = api.services.providers.profile('infermatic')!;
+      await assert.rejects(api.services.providers.listModels(profile, { interactive: false, refresh: true }), /redirect/i);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(capture.requests.length, 0, 'the redirect target received a request');
+    } finally {
+      await Promise.all([server.close(), capture.close()]);
+    }
+  });
+
+  it('does not send a key to a new origin without the writer saying so', async () => {
+    const api = await inkwell();
+    const first = await serverAsInfermatic();
+    const second = await startProviderTestServer({ maxLifetimeMs: 60_000 });
+    try {
+      await setUserSetting('inkwell.infermatic.baseUrl', second.url);
+      const profile = api.services.providers.profile('infermatic')!;
+      assert.equal(profile.baseUrl, second.url);
+      await assert.rejects(api.services.providers.listModels(profile, { interactive: false, refresh: true }), /was not sent/);
+      assert.equal(second.requests.length, 0);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+
+  for (const form of ['dotted', 'nested'] as const) {
+    it(`ignores a base URL from workspace settings (${form} form)`, async () => {
+      const api = await inkwell();
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      assert.ok(folder, 'the integration tests need a workspace folder');
+      const capture = await startCaptureServer({ maxLifetimeMs: 60_000 });
+      const server = await serverAsInfermatic();
+      const settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
+      const marker = form === 'dotted' ? 0.61 : 0.62;
+      const settings =
+        form === 'dotted'
+          ? { 'inkwell.infermatic.baseUrl': capture.url, 'inkwell.provider': 'infermatic', 'inkwell.sampling.temperature': marker }
+          : { inkwell: { infermatic: { baseUrl: capture.url }, sampling: { temperature: marker } } };
+      fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+      fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+      try {
+        // The workspace file is loaded once its workspace-scopable setting shows through.
+        await waitFor('workspace settings to load', () => vscode.workspace.getConfiguration('inkwell').get('sampling.temperature') === marker, 15_000);
+        const profile = api.services.providers.profile('infermatic')!;
+        assert.equal(profile.baseUrl, server.url);
+        await api.services.providers.listModels(profile, { interactive: false, refresh: true });
+        assert.ok(server.requests.some((r) => r.path === '/v1/models'));
+        assert.equal(capture.requests.length, 0, 'a workspace setting redirected a request');
+      } finally {
+        fs.rmSync(settingsFile, { force: true });
+        await Promise.all([server.close(), capture.close()]);
+      }
+    });
+  }
+
+  it('takes its context size from vLLM and from the setting, in that order', async () => {
+    const api = await inkwell();
+    const server = await startProviderTestServer({ flavor: 'vllm', requireAuth: false, maxLifetimeMs: 60_000 });
+    try {
+      await setUserSetting('inkwell.providers', [{ name: 'Local vLLM', kind: 'vllm', baseUrl: server.url }]);
+      await setUserSetting('inkwell.provider', 'local-vllm');
+      await setUserSetting('inkwell.model', 'anthracite-org/magnum-v4-72b');
+      const target = api.services.providers.active();
+      assert.equal(target.profile.id, 'local-vllm');
+      assert.deepEqual(await api.services.contextSize(target), { tokens: 32768, source: 'provider' });
+      await setUserSetting('inkwell.model', 'some-unlisted-model');
+      await setUserSetting('inkwell.contextSize', 4096);
+      assert.deepEqual(await api.services.contextSize(api.services.providers.active()), { tokens: 4096, source: 'setting' });
+    } finally {
+      await server.close();
+    }
+  });
+});
