@@ -177,6 +177,28 @@ describe('Continue Writing', function () {
     assert.equal(editor.document.getText(), `Err.${SCRIPT.slice(0, 3).join('')}`);
   });
 
+  it('calls a silent stream stalled after the idle timeout, keeping the text', async () => {
+    await setUserSetting('inkwell.network.idleTimeoutSeconds', 1);
+    const editor = await openDocument('Stall.');
+    endOf(editor);
+    server.setScenario({ stall: { afterTokens: 3 } });
+    const result = await run();
+    assert.equal(result.outcome, 'truncated');
+    assert.equal(result.error?.kind, 'timeout');
+    assert.equal(editor.document.getText(), `Stall.${SCRIPT.slice(0, 3).join('')}`);
+    await server.waitForRequest((r) => r.aborted, 3000);
+  });
+
+  it('counts keep-alive comments as activity during a long wait', async () => {
+    await setUserSetting('inkwell.network.idleTimeoutSeconds', 1);
+    const editor = await openDocument('Patience.');
+    endOf(editor);
+    server.setScenario({ stall: { afterTokens: 2, resumeAfterMs: 2500 }, keepAliveEveryMs: 300 });
+    const result = await run();
+    assert.equal(result.outcome, 'done');
+    assert.equal(editor.document.getText(), `Patience.${SCRIPT_TEXT}`);
+  });
+
   it('retries a 429 before the first token, then succeeds', async () => {
     const editor = await openDocument('Busy.');
     endOf(editor);
