@@ -1,4 +1,5 @@
-// Two bundles: the extension (Node, CommonJS, `vscode` external) and the chat webview (browser).
+// Three bundles: the extension (Node, CommonJS, `vscode` external), the tokenizer worker (Node)
+// and the chat webview (browser).
 // Type checking is separate (`npm run typecheck`); esbuild only strips types.
 const esbuild = require('esbuild');
 const fs = require('fs');
@@ -41,29 +42,45 @@ const targets = [
     target: 'node18',
     external: ['vscode'],
   },
-];
-if (fs.existsSync(path.join(__dirname, 'src/webview/main.ts'))) {
-  targets.push({
-    ...common,
-    entryPoints: { webview: 'src/webview/main.ts' },
-    outdir: 'dist',
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-  });
-}
-if (fs.existsSync(path.join(__dirname, 'src/tokenizerWorker.ts'))) {
-  targets.push({
+  {
+    // Tokenizers run in a worker thread, so loading a vocabulary never blocks the extension host.
     ...common,
     entryPoints: { tokenizerWorker: 'src/tokenizerWorker.ts' },
     outdir: 'dist',
     format: 'cjs',
     platform: 'node',
     target: 'node18',
-  });
+  },
+  {
+    ...common,
+    entryPoints: { webview: 'src/webview/main.ts' },
+    outdir: 'dist',
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+  },
+];
+
+/** The webview's icons: codicons' stylesheet and font, served from dist/codicons (localResourceRoots). */
+function copyCodicons() {
+  const from = path.join(__dirname, 'node_modules', '@vscode', 'codicons', 'dist');
+  const to = path.join(__dirname, 'dist', 'codicons');
+  if (!fs.existsSync(from)) return;
+  fs.mkdirSync(to, { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(from, file), path.join(to, file));
+}
+
+/** Tokenizer vocabularies the worker reads at run time (the .vsix ships no node_modules). */
+function copyTokenizerData() {
+  const { files } = require('./src/core/tokens/dataFiles.json');
+  const to = path.join(__dirname, 'dist', 'tokenizers');
+  fs.mkdirSync(to, { recursive: true });
+  for (const file of files) fs.copyFileSync(path.join(__dirname, file.from), path.join(to, file.name));
 }
 
 async function main() {
+  copyCodicons();
+  copyTokenizerData();
   const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));

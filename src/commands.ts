@@ -3,6 +3,7 @@ import { Services } from './services';
 import { clearApiKey, selectModel, selectProvider, setApiKey } from './providerCommands';
 import { continueWriting, stopAllGenerations } from './continueWriting/continueWriting';
 import { GenerationStatus } from './continueWriting/generationStatus';
+import { chatHistory, newChat, sendSelectionToChat } from './chat/registerChat';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -16,6 +17,9 @@ export function createCommands(services: Services, status: GenerationStatus): Re
     'inkwell.showLog': () => services.log.show(),
     'inkwell.continueWriting': () => continueWriting(services, status),
     'inkwell.stop': () => stopAllGenerations(),
+    'inkwell.sendSelectionToChat': () => sendSelectionToChat(),
+    'inkwell.newChat': () => newChat(),
+    'inkwell.chatHistory': () => chatHistory(),
   };
 }
 

@@ -3,6 +3,7 @@ import { Services, createServices } from './services';
 import { createCommands, registerCommands } from './commands';
 import { registerModelStatusItem } from './statusBar/modelStatusItem';
 import { GenerationStatus } from './continueWriting/generationStatus';
+import { registerChat } from './chat/registerChat';
 
 /** What the extension hands to its own integration tests (and to nobody else). */
 export interface InkwellTestApi {
@@ -16,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): InkwellTestApi | und
     context.subscriptions.push(status);
     registerCommands(context, createCommands(services, status));
     registerModelStatusItem(context, services.providers);
+    registerChat(context, services);
     return context.extensionMode === vscode.ExtensionMode.Test ? { services } : undefined;
   } catch (error) {
     // VS Code does not show activation failures to the user; say it ourselves.

@@ -106,7 +106,7 @@ export const SETTINGS = {
   'inkwell.sampling.presencePenalty': sampling('presence_penalty.', { minimum: -2, maximum: 2 }),
   'inkwell.sampling.seed': sampling('seed.'),
   'inkwell.sampling.minTokens': sampling('min_tokens.', { minimum: 0 }),
-  'inkwell.sampling.n': sampling('n: number of alternatives (the chat panel shows them; Continue Writing inserts the first).', { minimum: 1, maximum: 8 }),
+  'inkwell.sampling.n': sampling('n: how many alternatives the server generates; Inkwell uses the first, so leave it empty unless a server needs it.', { minimum: 1, maximum: 8 }),
   'inkwell.sampling.stop': {
     type: 'array',
     default: [],

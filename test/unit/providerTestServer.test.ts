@@ -497,6 +497,17 @@ describe('provider test server', function () {
       assert.ok(Date.now() - t0 >= 340, 'first token delay + 4 × 25 ms');
     });
 
+    it('tokensPerDelay: the token delay comes once per batch of tokens', async () => {
+      server = await startProviderTestServer({ flavor: 'litellm', scenario: { tokenDelayMs: 30, tokensPerDelay: 10 } });
+      const t0 = Date.now();
+      const res = await post(server, '/v1/chat/completions', chat('m', { max_tokens: 40 }));
+      const o = interpret(decodeChunks(await readChunks(res)), 1);
+      const elapsed = Date.now() - t0;
+      assert.equal(o.texts[0]?.trim().split(/\s+/).length, 40);
+      assert.ok(elapsed >= 4 * 30, `4 batches × 30 ms, not ${elapsed} ms`);
+      assert.ok(elapsed < 40 * 30, `one delay per token (${elapsed} ms)`);
+    });
+
     it('chunking: events split into 1-byte writes and inside UTF-8 characters still carry the Unicode script', async () => {
       server = await startProviderTestServer({ flavor: 'litellm', scenario: { unicode: true, chunking: { bytes: [1, 3], splitInsideMultibyte: true } } });
       const res = await post(server, '/v1/chat/completions', chat('m', { max_tokens: 100 }));

@@ -1,0 +1,58 @@
+// The chat webview's HTML and its Content Security Policy (security item 7). No vscode import, so
+// unit tests can render it and read the policy back.
+import { randomBytes } from 'crypto';
+
+export interface ChatHtmlInput {
+  /** webview.cspSource */
+  cspSource: string;
+  /** webview.asWebviewUri(...) of dist/webview.js, dist/webview.css and the codicon stylesheet. */
+  scriptUri: string;
+  styleUri: string;
+  codiconUri: string;
+  /** A fresh nonce; chatNonce() per render. */
+  nonce: string;
+  /** Date.now() when the extension rendered the page; the benchmarks split the open time with it. */
+  renderedAt?: number;
+}
+
+/** 128 random bits from crypto, base64: what a CSP nonce-source accepts. */
+export function chatNonce(): string {
+  return randomBytes(16).toString('base64');
+}
+
+export function chatCsp(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource} data:`,
+    "connect-src 'none'",
+    "frame-src 'none'",
+    "form-action 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+function attr(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+export function renderChatHtml(input: ChatHtmlInput): string {
+  const { nonce } = input;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${attr(chatCsp(input.cspSource, nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${attr(input.codiconUri)}">
+<link rel="stylesheet" href="${attr(input.styleUri)}">
+<title>Inkwell Chat</title>
+</head>
+<body${input.renderedAt === undefined ? '' : ` data-rendered-at="${Math.round(input.renderedAt)}"`}>
+<div id="app" class="app" aria-busy="true"></div>
+<script nonce="${attr(nonce)}" src="${attr(input.scriptUri)}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,98 @@
+import * as vscode from 'vscode';
+import { parseWebviewMessage } from '../core/protocol/chatProtocol';
+import { Log } from '../log';
+import { chatNonce, renderChatHtml } from './chatHtml';
+import { ChatSession } from './chatSession';
+
+export const CHAT_VIEW_ID = 'inkwell.chat';
+
+/**
+ * The sidebar webview. It holds no state of its own: each time the page loads (first show, show
+ * after hide, window reload) it says `ready` and the session feeds it the whole conversation.
+ */
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private viewDisposables: vscode.Disposable[] = [];
+  /** For tests: messages dropped by validation. */
+  rejectedCount = 0;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly session: ChatSession,
+    private readonly log: Log,
+  ) {}
+
+  get isResolved(): boolean {
+    return this.view !== undefined;
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.disposeView();
+    this.view = view;
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [dist, media] };
+    view.webview.html = this.html(view.webview);
+    this.viewDisposables.push(
+      view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      view.onDidChangeVisibility(() => {
+        // A hidden webview loses its page; the next show reloads it and it says ready again.
+        if (!view.visible) this.session.disconnect();
+      }),
+      view.onDidDispose(() => {
+        if (this.view === view) {
+          this.session.disconnect();
+          this.disposeView();
+          this.view = undefined;
+        }
+      }),
+    );
+  }
+
+  /** Everything the webview sends comes through here, and nothing unvalidated goes further. */
+  receive(raw: unknown): void {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      this.rejectedCount++;
+      const type = typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string' ? (raw as { type: string }).type : typeof raw;
+      this.log.info(`Chat: ignored a malformed message from the webview (${type.slice(0, 40)}).`);
+      return;
+    }
+    if (message.type === 'ready') {
+      const view = this.view;
+      this.session.connect((m) => {
+        if (view) void view.webview.postMessage(m);
+      });
+    }
+    this.session.handle(message).catch((error: unknown) => {
+      this.log.error(`Chat: ${message.type} failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  html(webview: vscode.Webview): string {
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    return renderChatHtml({
+      cspSource: webview.cspSource,
+      nonce: chatNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+      codiconUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicons', 'codicon.css')).toString(),
+      renderedAt: Date.now(),
+    });
+  }
+
+  /** Shows the panel (resolving it if needed). */
+  async reveal(): Promise<void> {
+    if (this.view) this.view.show(false);
+    else await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+  }
+
+  private disposeView(): void {
+    for (const d of this.viewDisposables) d.dispose();
+    this.viewDisposables = [];
+  }
+
+  dispose(): void {
+    this.disposeView();
+  }
+}

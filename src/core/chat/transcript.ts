@@ -1,0 +1,301 @@
+// The chat's conversations as the extension keeps them (security item 10): ids, the truncation
+// that Regenerate and Edit-and-resend do, the short history, and a versioned serialized form for
+// workspace storage. Pure: no vscode, no DOM.
+
+import type { ConversationView, ErrorAction, MessageStatus, MessageView, Passage } from '../protocol/chatProtocol';
+
+export interface ChatTurn {
+  id: string;
+  role: 'user' | 'assistant';
+  text: string;
+  passage?: Passage;
+  status: MessageStatus;
+  error?: string;
+  errorActions?: ErrorAction[];
+  model?: string;
+  foldedSystemPrompt?: boolean;
+  createdAt: number;
+}
+
+export interface Conversation {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  /** The conversation's own system prompt; undefined means the inkwell.chat.systemPrompt setting. */
+  systemPrompt?: string;
+  /** The sampling preset chosen for this conversation. */
+  presetId?: string;
+  messages: ChatTurn[];
+}
+
+export interface ChatStoreData {
+  currentId: string;
+  /** Most recent first; the current conversation is always among them. */
+  conversations: Conversation[];
+}
+
+export const STORE_VERSION = 1;
+/** How many conversations the history keeps. */
+export const HISTORY_LIMIT = 20;
+const TITLE_CHARS = 60;
+
+let counter = 0;
+/** An id unique in this process and across reloads (time + counter + randomness). */
+export function newId(prefix: string): string {
+  counter = (counter + 1) % 1_000_000;
+  return `${prefix}${Date.now().toString(36)}${counter.toString(36)}${Math.floor(Math.random() * 1e9).toString(36)}`;
+}
+
+export function emptyConversation(now = Date.now()): Conversation {
+  return { id: newId('c'), title: 'New chat', createdAt: now, updatedAt: now, messages: [] };
+}
+
+export function titleFrom(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  if (!line) return 'New chat';
+  return line.length > TITLE_CHARS ? `${line.slice(0, TITLE_CHARS - 1)}…` : line;
+}
+
+/** What the model is sent for a user turn: the attached passage as a quotation, then the words. */
+export function userContent(turn: Pick<ChatTurn, 'text' | 'passage'>): string {
+  if (!turn.passage) return turn.text;
+  const quoted = turn.passage.text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => (line ? `> ${line}` : '>'))
+    .join('\n');
+  return turn.text.trim() ? `${quoted}\n\n${turn.text}` : quoted;
+}
+
+/**
+ * The messages for the model: system prompt, then every user turn and every finished or partly
+ * finished reply before `uptoExclusive` (failed replies with no text are left out).
+ */
+export function modelMessages(
+  conversation: Conversation,
+  systemPrompt: string,
+  uptoExclusive = conversation.messages.length,
+): { role: 'system' | 'user' | 'assistant'; content: string }[] {
+  const out: { role: 'system' | 'user' | 'assistant'; content: string }[] = [];
+  if (systemPrompt.trim()) out.push({ role: 'system', content: systemPrompt });
+  for (const turn of conversation.messages.slice(0, uptoExclusive)) {
+    if (turn.role === 'user') out.push({ role: 'user', content: userContent(turn) });
+    else if (turn.text.trim()) out.push({ role: 'assistant', content: turn.text });
+  }
+  return out;
+}
+
+export function toView(conversation: Conversation): ConversationView {
+  return { id: conversation.id, title: conversation.title, messages: conversation.messages.map(turnView) };
+}
+
+export function turnView(turn: ChatTurn): MessageView {
+  const view: MessageView = { id: turn.id, role: turn.role, text: turn.text, status: turn.status };
+  if (turn.passage) view.passage = turn.passage;
+  if (turn.error !== undefined) view.error = turn.error;
+  if (turn.errorActions?.length) view.errorActions = turn.errorActions;
+  if (turn.model) view.model = turn.model;
+  if (turn.foldedSystemPrompt) view.foldedSystemPrompt = true;
+  return view;
+}
+
+/** Appends a user turn and an empty reply to stream into; returns the reply. */
+export function addExchange(conversation: Conversation, text: string, passage: Passage | undefined, model: string, now = Date.now()): ChatTurn {
+  const user: ChatTurn = { id: newId('m'), role: 'user', text, status: 'done', createdAt: now };
+  if (passage) user.passage = passage;
+  conversation.messages.push(user);
+  if (conversation.messages.length === 1 || conversation.title === 'New chat') conversation.title = titleFrom(text || passage?.text || '');
+  return addReply(conversation, model, now);
+}
+
+function addReply(conversation: Conversation, model: string, now: number): ChatTurn {
+  const reply: ChatTurn = { id: newId('m'), role: 'assistant', text: '', status: 'streaming', model, createdAt: now };
+  conversation.messages.push(reply);
+  conversation.updatedAt = now;
+  return reply;
+}
+
+/**
+ * Regenerate (or Retry) a reply: it must be the last message and follow a user turn. The reply is
+ * replaced by a fresh empty one. Undefined when the message is not a reply that can be regenerated.
+ */
+export function regenerateReply(conversation: Conversation, replyId: string, model: string, now = Date.now()): ChatTurn | undefined {
+  const index = conversation.messages.findIndex((m) => m.id === replyId);
+  if (index === -1 || index !== conversation.messages.length - 1) return undefined;
+  const reply = conversation.messages[index];
+  if (reply.role !== 'assistant' || index === 0 || conversation.messages[index - 1].role !== 'user') return undefined;
+  conversation.messages.splice(index);
+  return addReply(conversation, model, now);
+}
+
+/**
+ * Edit and resend: the user turn gets the new text, everything after it goes, and a fresh reply
+ * follows. Undefined when the id is not a user turn.
+ */
+export function editAndResend(conversation: Conversation, userId: string, text: string, model: string, now = Date.now()): ChatTurn | undefined {
+  const index = conversation.messages.findIndex((m) => m.id === userId);
+  if (index === -1 || conversation.messages[index].role !== 'user') return undefined;
+  const user = conversation.messages[index];
+  user.text = text;
+  conversation.messages.splice(index + 1);
+  if (index === 0) conversation.title = titleFrom(text || user.passage?.text || '');
+  return addReply(conversation, model, now);
+}
+
+export function findTurn(conversation: Conversation, id: string): ChatTurn | undefined {
+  return conversation.messages.find((m) => m.id === id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The store: current conversation and history
+
+export class ChatStore {
+  private data: ChatStoreData;
+
+  constructor(data?: ChatStoreData) {
+    this.data = data ?? freshData();
+  }
+
+  get current(): Conversation {
+    return this.data.conversations.find((c) => c.id === this.data.currentId) ?? this.data.conversations[0];
+  }
+
+  /** Earlier conversations that have messages, most recent first (the current one excluded). */
+  history(): Conversation[] {
+    return this.data.conversations.filter((c) => c.id !== this.current.id && c.messages.length > 0);
+  }
+
+  /** Starts a new conversation (reusing the current one if it is still empty). */
+  newConversation(now = Date.now()): Conversation {
+    if (this.current.messages.length === 0) return this.current;
+    const fresh = emptyConversation(now);
+    this.data.conversations.unshift(fresh);
+    this.data.currentId = fresh.id;
+    this.prune();
+    return fresh;
+  }
+
+  open(id: string): Conversation | undefined {
+    const found = this.data.conversations.find((c) => c.id === id);
+    if (!found) return undefined;
+    // An empty current conversation is not worth a history slot.
+    const previous = this.current;
+    this.data.currentId = id;
+    this.data.conversations = [found, ...this.data.conversations.filter((c) => c !== found && (c !== previous || c.messages.length > 0))];
+    return found;
+  }
+
+  /** Marks the current conversation as just used (moves it to the front of the history). */
+  touch(now = Date.now()): void {
+    const current = this.current;
+    current.updatedAt = now;
+    this.data.conversations = [current, ...this.data.conversations.filter((c) => c !== current)];
+  }
+
+  private prune(): void {
+    if (this.data.conversations.length > HISTORY_LIMIT) this.data.conversations.length = HISTORY_LIMIT;
+  }
+
+  serialize(): SerializedStore {
+    return { version: STORE_VERSION, ...structuredCloneData(this.data) };
+  }
+
+  static deserialize(raw: unknown): ChatStore {
+    return new ChatStore(parseStore(raw));
+  }
+}
+
+export interface SerializedStore extends ChatStoreData {
+  version: number;
+}
+
+function freshData(): ChatStoreData {
+  const first = emptyConversation();
+  return { currentId: first.id, conversations: [first] };
+}
+
+function structuredCloneData(data: ChatStoreData): ChatStoreData {
+  return JSON.parse(JSON.stringify(data)) as ChatStoreData;
+}
+
+const STATUSES: readonly MessageStatus[] = ['done', 'streaming', 'stopped', 'cut', 'error'];
+const ACTIONS: readonly ErrorAction[] = ['retry', 'setApiKey', 'selectModel', 'showLog'];
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function num(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+function parseTurn(raw: unknown): ChatTurn | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  const id = str(r.id);
+  const text = str(r.text);
+  if (!id || text === undefined || (r.role !== 'user' && r.role !== 'assistant')) return undefined;
+  let status = STATUSES.includes(r.status as MessageStatus) ? (r.status as MessageStatus) : 'done';
+  // A reply still streaming when the window closed was cut by the reload; its text stays.
+  let error = str(r.error);
+  if (status === 'streaming') {
+    status = 'cut';
+    error = 'The window was reloaded while the reply was streaming; the text so far is kept.';
+  }
+  const turn: ChatTurn = { id, role: r.role, text, status, createdAt: num(r.createdAt, 0) };
+  if (typeof r.passage === 'object' && r.passage !== null) {
+    const p = r.passage as Record<string, unknown>;
+    if (typeof p.text === 'string' && typeof p.source === 'string') turn.passage = { text: p.text, source: p.source };
+  }
+  if (error !== undefined) turn.error = error;
+  if (Array.isArray(r.errorActions)) {
+    const actions = r.errorActions.filter((a): a is ErrorAction => ACTIONS.includes(a as ErrorAction));
+    if (actions.length) turn.errorActions = actions;
+  }
+  if (status === 'cut' && turn.role === 'assistant') turn.errorActions = ['retry'];
+  const model = str(r.model);
+  if (model) turn.model = model;
+  if (r.foldedSystemPrompt === true) turn.foldedSystemPrompt = true;
+  return turn;
+}
+
+function parseConversation(raw: unknown): Conversation | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  const id = str(r.id);
+  if (!id || !Array.isArray(r.messages)) return undefined;
+  const messages = r.messages.map(parseTurn).filter((t): t is ChatTurn => t !== undefined);
+  const conversation: Conversation = {
+    id,
+    title: str(r.title) ?? 'New chat',
+    createdAt: num(r.createdAt, 0),
+    updatedAt: num(r.updatedAt, 0),
+    messages,
+  };
+  const systemPrompt = str(r.systemPrompt);
+  if (systemPrompt !== undefined) conversation.systemPrompt = systemPrompt;
+  const presetId = str(r.presetId);
+  if (presetId) conversation.presetId = presetId;
+  return conversation;
+}
+
+/**
+ * Reads what workspace storage held. Unknown versions (a newer Inkwell wrote it) and damaged data
+ * give a fresh store rather than an exception; damaged conversations or turns are dropped one by one.
+ */
+export function parseStore(raw: unknown): ChatStoreData {
+  if (typeof raw !== 'object' || raw === null) return freshData();
+  const r = raw as Record<string, unknown>;
+  if (r.version !== STORE_VERSION || !Array.isArray(r.conversations)) return freshData();
+  const conversations = r.conversations
+    .map(parseConversation)
+    .filter((c): c is Conversation => c !== undefined)
+    .slice(0, HISTORY_LIMIT);
+  if (conversations.length === 0) return freshData();
+  const currentId = str(r.currentId);
+  return {
+    currentId: currentId && conversations.some((c) => c.id === currentId) ? currentId : conversations[0].id,
+    conversations,
+  };
+}

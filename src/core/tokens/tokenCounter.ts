@@ -1,0 +1,310 @@
+/**
+ * Token counts for the status bar: the active model's server tokenizer where the provider has one, else an exact
+ * local tokenizer (in a worker), else an estimate marked ≈.
+ *
+ * Main-thread discipline: the text is split into paragraph chunks and every chunk's count is cached by content
+ * (per tokenizer), so an edit recounts only the chunks it touched. Splitting, hashing and estimating run in
+ * slices of at most `sliceMs` with a `yieldNow()` between them; exact counting happens in the worker.
+ */
+import { estimateTokens } from './estimate';
+import { ChunkLayout, DEFAULT_MAX_CHUNK, LruCache, chunkKey, layoutChunks } from './paragraphCache';
+import { Scheduler, isAbortError, realScheduler, throwIfAborted } from './scheduler';
+import { FAMILY_LABELS, LocalFamily, TokenCount, TokenizerFamily, isLocalFamily } from './types';
+
+/** What a server answers, normalised (see `serverCount.ts`). */
+export interface ServerCountAnswer {
+  count: number;
+  /** False when the server counted with some other tokenizer (litellm's OpenAI fallback). */
+  exact: boolean;
+  tokenizer?: string;
+  contextLength?: number;
+}
+
+export type ServerCounter = (text: string, signal: AbortSignal) => Promise<ServerCountAnswer>;
+
+/** Exact counts off the main thread; `TokenizerWorkerClient` implements it. */
+export interface LocalCounter {
+  count(family: LocalFamily, texts: readonly string[], atStart?: readonly boolean[]): Promise<number[]>;
+}
+
+export interface TokenCounterOptions {
+  /** The active model's tokenizer family; 'unknown' → estimate (or server) only. */
+  family: TokenizerFamily;
+  local?: LocalCounter;
+  server?: ServerCounter;
+  scheduler?: Scheduler;
+  /** Longest stretch of main-thread work before yielding. Default 8 ms. */
+  sliceMs?: number;
+  /** Quiet time before asking the server (each keystroke aborts the previous count). Default 750 ms. */
+  serverDebounceMs?: number;
+  /** Texts longer than this are not sent to the server (a novel is ~1 MB); local/estimate only. Default 200 000. */
+  serverMaxChars?: number;
+  /** After a server or worker failure, do not try that source again for this long. Default 60 s. */
+  retryAfterMs?: number;
+  /** Chunk counts kept per tokenizer. Default 50 000. */
+  cacheEntries?: number;
+  /** Characters per worker request. Default 200 000. */
+  batchChars?: number;
+  maxChunk?: number;
+}
+
+export interface CountOptions {
+  signal?: AbortSignal;
+  /** Each better answer as it arrives (estimate → local → server); the promise resolves with the last. */
+  onProgress?: (count: TokenCount) => void;
+}
+
+export interface TokenCounterStats {
+  chunks: number;
+  /** Chunks taken over from the previous layout of the text without re-splitting or re-hashing. */
+  reusedChunks: number;
+  /** Chunks sent to the worker this time (cache misses). */
+  localCounted: number;
+  serverCalls: number;
+  serverCacheHits: number;
+  yields: number;
+  /** Longest main-thread stretch between yields in the last count, ms (by the scheduler's clock). */
+  longestSliceMs: number;
+}
+
+interface Miss {
+  index: number;
+  text: string;
+  atStart: boolean;
+  key: string;
+}
+
+export class TokenCounter {
+  private family: TokenizerFamily;
+  private server: ServerCounter | undefined;
+  private readonly local: LocalCounter | undefined;
+  private readonly sched: Scheduler;
+  private readonly sliceMs: number;
+  private readonly serverDebounceMs: number;
+  private readonly serverMaxChars: number;
+  private readonly retryAfterMs: number;
+  private readonly cacheEntries: number;
+  private readonly batchChars: number;
+  private readonly maxChunk: number;
+
+  private readonly localCaches = new Map<LocalFamily, LruCache<number>>();
+  private readonly estimateCaches = new Map<TokenizerFamily, LruCache<number>>();
+  private serverCache = new LruCache<ServerCountAnswer>(64);
+  private readonly layouts: ChunkLayout[] = [];
+  private serverBlockedUntil = -Infinity;
+  private readonly localBlockedUntil = new Map<LocalFamily, number>();
+
+  /** Figures from the most recent `count()`, for tests and the benchmark. */
+  readonly lastStats: TokenCounterStats = { chunks: 0, reusedChunks: 0, localCounted: 0, serverCalls: 0, serverCacheHits: 0, yields: 0, longestSliceMs: 0 };
+
+  constructor(opts: TokenCounterOptions) {
+    this.family = opts.family;
+    this.local = opts.local;
+    this.server = opts.server;
+    this.sched = opts.scheduler ?? realScheduler;
+    this.sliceMs = opts.sliceMs ?? 8;
+    this.serverDebounceMs = opts.serverDebounceMs ?? 750;
+    this.serverMaxChars = opts.serverMaxChars ?? 200_000;
+    this.retryAfterMs = opts.retryAfterMs ?? 60_000;
+    this.cacheEntries = opts.cacheEntries ?? 50_000;
+    this.batchChars = opts.batchChars ?? 200_000;
+    this.maxChunk = opts.maxChunk ?? DEFAULT_MAX_CHUNK;
+  }
+
+  /**
+   * Switch model: a new family and/or server counter. Local chunk caches are kept (per family); the server
+   * cache is dropped when the server counter changes (another model counts differently).
+   */
+  configure(opts: { family?: TokenizerFamily; server?: ServerCounter | null }): void {
+    if (opts.family) this.family = opts.family;
+    if (opts.server !== undefined && opts.server !== this.server) {
+      this.server = opts.server ?? undefined;
+      this.serverCache = new LruCache(64);
+      this.serverBlockedUntil = -Infinity;
+    }
+  }
+
+  get currentFamily(): TokenizerFamily {
+    return this.family;
+  }
+
+  async count(text: string, opts: CountOptions = {}): Promise<TokenCount> {
+    const { signal } = opts;
+    let reported: TokenCount | undefined;
+    const onProgress = (c: TokenCount) => {
+      if (reported && reported.count === c.count && reported.source === c.source && reported.exact === c.exact) return;
+      reported = c;
+      opts.onProgress?.(c);
+    };
+    const family = this.family;
+    const stats: TokenCounterStats = { chunks: 0, reusedChunks: 0, localCounted: 0, serverCalls: 0, serverCacheHits: 0, yields: 0, longestSliceMs: 0 };
+    Object.assign(this.lastStats, stats);
+    const sched = this.sched;
+    let sliceStart = sched.now();
+    const maybeYield = async () => {
+      const now = sched.now();
+      const spent = now - sliceStart;
+      if (spent >= this.sliceMs) {
+        if (spent > stats.longestSliceMs) stats.longestSliceMs = spent;
+        stats.yields++;
+        await sched.yieldNow();
+        throwIfAborted(signal);
+        sliceStart = sched.now();
+      }
+    };
+    const endSlice = () => {
+      const spent = sched.now() - sliceStart;
+      if (spent > stats.longestSliceMs) stats.longestSliceMs = spent;
+    };
+
+    const useLocal = isLocalFamily(family) && this.local !== undefined && sched.now() >= (this.localBlockedUntil.get(family) ?? -Infinity);
+    const localFamily = useLocal ? (family as LocalFamily) : undefined;
+    const localCache = localFamily ? this.cacheFor(this.localCaches, localFamily) : undefined;
+    const estCache = this.cacheFor(this.estimateCaches, family);
+    const prefixSensitive = family === 'llama2';
+
+    // 1. Split (reusing the previous layout of this text where it did not change), look up, estimate what is
+    //    missing — in slices.
+    const layout = await layoutChunks(text, this.closestLayout(text), maybeYield, this.maxChunk);
+    this.rememberLayout(layout);
+    stats.reusedChunks = layout.reused;
+    let exactKnown = 0;
+    let estimateOfMissing = 0;
+    const misses: Miss[] = [];
+    const n = layout.starts.length;
+    for (let index = 0; index < n; index++) {
+      const atStart = index === 0;
+      const baseKey = layout.keys[index];
+      const key = atStart && prefixSensitive ? `${baseKey}^` : baseKey;
+      const exact = localCache?.get(key);
+      if (exact !== undefined) {
+        exactKnown += exact;
+      } else {
+        let est = estCache.get(baseKey);
+        const chunk = text.slice(layout.starts[index], layout.ends[index]);
+        if (est === undefined) {
+          est = estimateTokens(chunk, family);
+          estCache.set(baseKey, est);
+        }
+        estimateOfMissing += est;
+        if (localFamily) misses.push({ index, text: chunk, atStart, key });
+      }
+      if ((index & 63) === 63) await maybeYield();
+    }
+    stats.chunks = n;
+    endSlice();
+    Object.assign(this.lastStats, stats);
+
+    let best: TokenCount;
+    if (localFamily && misses.length === 0) {
+      best = { count: exactKnown, exact: true, source: 'local', tokenizer: FAMILY_LABELS[localFamily] };
+    } else {
+      best = { count: exactKnown + estimateOfMissing, exact: false, source: 'estimate', tokenizer: 'estimate' };
+    }
+
+    // 2. Exact local counts for the chunks not in the cache.
+    if (localFamily && misses.length > 0) {
+      onProgress(best);
+      try {
+        let known = exactKnown;
+        for (let i = 0; i < misses.length; ) {
+          let chars = 0;
+          const batch: Miss[] = [];
+          while (i < misses.length && (batch.length === 0 || chars + misses[i].text.length <= this.batchChars)) {
+            chars += misses[i].text.length;
+            batch.push(misses[i++]);
+          }
+          const counts = await this.local!.count(
+            localFamily,
+            batch.map((m) => m.text),
+            batch.map((m) => m.atStart),
+          );
+          throwIfAborted(signal);
+          sliceStart = sched.now();
+          if (counts.length !== batch.length) throw new Error('tokenizer worker answered the wrong number of counts');
+          batch.forEach((m, k) => {
+            localCache!.set(m.key, counts[k]);
+            known += counts[k];
+          });
+          stats.localCounted += batch.length;
+        }
+        best = { count: known, exact: true, source: 'local', tokenizer: FAMILY_LABELS[localFamily] };
+      } catch (e) {
+        if (isAbortError(e)) throw e;
+        this.localBlockedUntil.set(localFamily, sched.now() + this.retryAfterMs);
+      }
+      endSlice();
+      Object.assign(this.lastStats, stats);
+    }
+
+    // 3. The server's own tokenizer, debounced and cached by content.
+    const server = this.server;
+    if (server && text.length > 0 && text.length <= this.serverMaxChars && sched.now() >= this.serverBlockedUntil) {
+      const key = chunkKey(text);
+      let answer = this.serverCache.get(key);
+      if (answer) {
+        stats.serverCacheHits++;
+      } else {
+        onProgress(best);
+        await sched.sleep(this.serverDebounceMs, signal);
+        throwIfAborted(signal);
+        const ctl = new AbortController();
+        const onAbort = () => ctl.abort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        try {
+          stats.serverCalls++;
+          answer = await server(text, ctl.signal);
+          if (!Number.isFinite(answer.count) || answer.count < 0) throw new Error('bad count from server');
+          this.serverCache.set(key, answer);
+        } catch (e) {
+          throwIfAborted(signal);
+          if (isAbortError(e)) throw e;
+          this.serverBlockedUntil = sched.now() + this.retryAfterMs;
+          answer = undefined;
+        } finally {
+          signal?.removeEventListener('abort', onAbort);
+        }
+      }
+      // An exact server count wins; an inexact one (another tokenizer) only beats our estimate.
+      if (answer && (answer.exact || !best.exact)) {
+        best = {
+          count: answer.count,
+          exact: answer.exact,
+          source: 'server',
+          tokenizer: answer.tokenizer ?? 'server',
+          ...(answer.contextLength ? { contextLength: answer.contextLength } : {}),
+        };
+      }
+      Object.assign(this.lastStats, stats);
+    }
+
+    return best;
+  }
+
+  /** The remembered layout most likely to share text with `text` (document vs selection: closest length). */
+  private closestLayout(text: string): ChunkLayout | undefined {
+    let best: ChunkLayout | undefined;
+    for (const l of this.layouts) {
+      if (!best || Math.abs(l.text.length - text.length) < Math.abs(best.text.length - text.length)) best = l;
+    }
+    return best;
+  }
+
+  private rememberLayout(layout: ChunkLayout): void {
+    const plain: ChunkLayout = { text: layout.text, starts: layout.starts, ends: layout.ends, examined: layout.examined, keys: layout.keys };
+    const i = this.layouts.findIndex((l) => l.text === layout.text);
+    if (i >= 0) this.layouts.splice(i, 1);
+    this.layouts.unshift(plain);
+    // Two: the document and the selection, counted alternately.
+    this.layouts.length = Math.min(this.layouts.length, 2);
+  }
+
+  private cacheFor<K>(map: Map<K, LruCache<number>>, k: K): LruCache<number> {
+    let c = map.get(k);
+    if (!c) {
+      c = new LruCache<number>(this.cacheEntries);
+      map.set(k, c);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,135 @@
+// The chat panel clicked and read in a real workbench (code-server + headless Chromium).
+import * as assert from 'assert';
+import { startProviderTestServer, type ProviderTestServer } from '../server/providerTestServer';
+import { useWorkbench } from './harness';
+import { chatFrame, clickOpenChatTimed, markdownReplyPieces, testServerSettings } from './chatPanel';
+
+describe('chat panel (e2e)', function () {
+  this.timeout(90_000);
+  const userSettings: Record<string, unknown> = { 'workbench.colorTheme': 'Default Dark Modern' };
+  let server: ProviderTestServer;
+
+  // Runs before useWorkbench's own `before`, so the workbench starts with the server's address.
+  before(async () => {
+    server = await startProviderTestServer({ flavor: 'vllm', requireAuth: false, script: markdownReplyPieces(), maxLifetimeMs: 10 * 60_000 });
+    Object.assign(userSettings, testServerSettings(server));
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  const wb = useWorkbench({ userSettings });
+
+  it('opens from the activity bar', async () => {
+    await wb.openFile('chapter-01.md');
+    const t = await clickOpenChatTimed(wb.page);
+    console.log(
+      `      click → first paint of the chat panel, workbench just started (bench/chatPanel.ts has the settled figure): ${t.firstPaintMs.toFixed(0)} ms ` +
+        `(page navigation at ${t.navigationMs.toFixed(0)} ms, script at ${t.scriptMs.toFixed(0)} ms)`,
+    );
+    const frame = chatFrame(wb.page);
+    await frame.locator('.empty').waitFor();
+    await frame.locator('select.model option:checked', { hasText: 'story-model' }).waitFor({ state: 'attached' });
+  });
+
+  it('sends with Enter, streams the reply, and stops it with the Stop button', async () => {
+    server.setScenario({ times: 1, tokenDelayMs: 60 });
+    const frame = chatFrame(wb.page);
+    const input = frame.locator('textarea.input');
+    await input.click();
+    await input.fill('Give me three names for this town.');
+    await input.press('Shift+Enter');
+    await input.type('Darker, if you can.');
+    assert.equal(await input.inputValue(), 'Give me three names for this town.\nDarker, if you can.');
+    await input.press('Enter');
+    await frame.locator('.msg-user .msg-body', { hasText: 'Darker, if you can.' }).waitFor();
+    assert.equal(await input.inputValue(), '', 'the input is cleared after sending');
+
+    const reply = frame.locator('.msg-assistant').last();
+    const body = reply.locator('.msg-body');
+    await frame.locator('.msg-assistant.streaming').waitFor();
+    await body.filter({ hasText: 'Here are' }).waitFor();
+    const early = (await body.innerText()).length;
+    await wb.page.waitForTimeout(400);
+    const later = (await body.innerText()).length;
+    assert.ok(later > early, `the reply did not grow while streaming (${early} → ${later})`);
+    await wb.screenshot('chat-streaming-dark');
+
+    await frame.locator('button.stop').click();
+    await frame.locator('.msg-assistant.status-stopped').waitFor();
+    await frame.locator('button.send').waitFor();
+    const kept = await body.innerText();
+    assert.ok(kept.length > 0 && !kept.includes('exposition'), 'the reply was not cut by Stop');
+  });
+
+  it('renders a full reply as markdown and inserts it at the cursor', async () => {
+    const frame = chatFrame(wb.page);
+    const input = frame.locator('textarea.input');
+    await input.fill('Once more, in full.');
+    await input.press('Enter');
+    const reply = frame.locator('.msg-assistant.status-done').last();
+    await reply.waitFor();
+    assert.equal(await reply.locator('.msg-body ol > li').count(), 3);
+    assert.equal(await reply.locator('.msg-body strong', { hasText: 'Ashford' }).count(), 1);
+    assert.equal(await reply.locator('.msg-body blockquote').count(), 1);
+    await wb.screenshot('chat-reply-dark');
+
+    await reply.hover();
+    await reply.locator('button[data-action="insert"]').click();
+    const editorLines = wb.page.locator('.editor-group-container .monaco-editor .view-lines');
+    await editorLines.filter({ hasText: 'Here are three names that fit a river town' }).first().waitFor();
+  });
+
+  it('attaches the selection from the editor context menu, with the cursor in the input', async () => {
+    const page = wb.page;
+    const line = page.locator('.editor-group-container .monaco-editor .view-line', { hasText: 'said Master Odell' }).first();
+    await line.click();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+End');
+    const selected = (await line.innerText()).replace(/\u00a0/g, ' ').trim();
+    await line.click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-item', { hasText: 'Send Selection to Chat' }).first();
+    await item.waitFor();
+    // The menu may still be placing itself when it first shows: hover, then click, and if the menu is
+    // still open, Enter on the hovered item.
+    await item.hover();
+    await page.waitForTimeout(150);
+    await item.click();
+    if (await item.isVisible()) await page.keyboard.press('Enter');
+    const frame = chatFrame(page);
+    const chip = frame.locator('.passage-chip:not([hidden])');
+    await chip.waitFor();
+    assert.ok((await chip.locator('.passage-text').innerText()).includes(selected.slice(0, 20)), 'the passage is not the selection');
+    assert.match(await chip.locator('.passage-source').innerText(), /chapter-01\.md, line \d+/);
+    await frame.locator('textarea.input:focus').waitFor();
+    // The composer grew by the passage; the conversation still shows its end.
+    const offEnd = await frame.locator('main.messages').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    assert.ok(offEnd < 2, `the conversation is ${offEnd} px above its end`);
+    await page.keyboard.type('What is she feeling here?');
+    assert.equal(await frame.locator('textarea.input').inputValue(), 'What is she feeling here?');
+  });
+
+  it('looks right in light, dark and high-contrast themes', async () => {
+    const page = wb.page;
+    const themes: [string, string, string][] = [
+      ['Light Modern', 'vscode-light', 'chat-light'],
+      ['Dark High Contrast', 'vscode-high-contrast', 'chat-high-contrast'],
+      ['Dark Modern', 'vscode-dark', 'chat-dark'],
+    ];
+    const quick = page.locator('.quick-input-widget');
+    for (const [theme, kind, name] of themes) {
+      await page.keyboard.press('Escape');
+      await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
+      await page.keyboard.press('F1');
+      await quick.locator('input.input').fill('>Preferences: Color Theme');
+      await quick.locator('.monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first().click();
+      await quick.locator('input.input').fill(theme);
+      await quick.locator('.monaco-list-row.focused', { hasText: new RegExp(`^${theme}`) }).first().waitFor();
+      await page.keyboard.press('Enter');
+      // VS Code puts the theme kind on the webview's body.
+      await chatFrame(page).locator(`body.${kind}`).waitFor({ state: 'attached', timeout: 15_000 });
+      await page.waitForTimeout(300);
+      await wb.screenshot(name);
+    }
+  });
+});

@@ -1,0 +1,147 @@
+import * as assert from 'assert';
+import {
+  ChatStore,
+  HISTORY_LIMIT,
+  STORE_VERSION,
+  addExchange,
+  editAndResend,
+  modelMessages,
+  parseStore,
+  regenerateReply,
+  userContent,
+} from '../../src/core/chat/transcript';
+import { applyPreset, findPreset } from '../../src/core/chat/samplingPresets';
+
+function conversationWithTwoExchanges(store = new ChatStore()) {
+  const c = store.current;
+  const r1 = addExchange(c, 'Give me three names for this town.', undefined, 'm');
+  r1.text = 'Ashford, Mere, Coldwater';
+  r1.status = 'done';
+  const r2 = addExchange(c, 'Darker ones?', undefined, 'm');
+  r2.text = 'Gallowmere';
+  r2.status = 'done';
+  return { store, c, r1, r2 };
+}
+
+describe('chat transcript', () => {
+  it('adds a user turn and an empty streaming reply, and titles the chat', () => {
+    const store = new ChatStore();
+    const reply = addExchange(store.current, 'What would she say here?', undefined, 'model-a');
+    assert.strictEqual(store.current.messages.length, 2);
+    assert.strictEqual(store.current.messages[0].role, 'user');
+    assert.deepStrictEqual([reply.role, reply.status, reply.text, reply.model], ['assistant', 'streaming', '', 'model-a']);
+    assert.strictEqual(store.current.title, 'What would she say here?');
+    assert.notStrictEqual(store.current.messages[0].id, reply.id);
+  });
+
+  it('regenerates only the last reply, replacing it', () => {
+    const { c, r1, r2 } = conversationWithTwoExchanges();
+    assert.strictEqual(regenerateReply(c, r1.id, 'm'), undefined, 'an earlier reply cannot be regenerated');
+    const fresh = regenerateReply(c, r2.id, 'm2');
+    assert.ok(fresh);
+    assert.strictEqual(c.messages.length, 4);
+    assert.strictEqual(c.messages[3], fresh);
+    assert.strictEqual(fresh.text, '');
+    assert.ok(!c.messages.some((m) => m.id === r2.id));
+    assert.strictEqual(regenerateReply(c, c.messages[2].id, 'm'), undefined, 'a user turn is not a reply');
+  });
+
+  it('edit and resend replaces the conversation after the edited turn', () => {
+    const { c } = conversationWithTwoExchanges();
+    const firstUser = c.messages[0];
+    const reply = editAndResend(c, firstUser.id, 'Give me two names.', 'm');
+    assert.ok(reply);
+    assert.strictEqual(c.messages.length, 2);
+    assert.strictEqual(c.messages[0].text, 'Give me two names.');
+    assert.strictEqual(c.messages[1], reply);
+    assert.strictEqual(c.title, 'Give me two names.');
+    assert.strictEqual(editAndResend(c, reply.id, 'x', 'm'), undefined, 'a reply is not edited');
+  });
+
+  it('sends the passage as a quotation before the question', () => {
+    const content = userContent({ text: 'Rewrite this darker.', passage: { text: 'The sun rose.\n\nBirds sang.', source: 'c.md' } });
+    assert.strictEqual(content, '> The sun rose.\n>\n> Birds sang.\n\nRewrite this darker.');
+  });
+
+  it('builds the model messages: system first, failed empty replies left out, up to a point', () => {
+    const { c, r2 } = conversationWithTwoExchanges();
+    r2.text = '';
+    r2.status = 'error';
+    const messages = modelMessages(c, 'Be brief.');
+    assert.deepStrictEqual(
+      messages.map((m) => m.role),
+      ['system', 'user', 'assistant', 'user'],
+    );
+    assert.deepStrictEqual(modelMessages(c, '', 1).map((m) => m.role), ['user']);
+  });
+
+  it('keeps a short history: new chats, reopening, a limit', () => {
+    const { store, c } = conversationWithTwoExchanges();
+    const fresh = store.newConversation();
+    assert.notStrictEqual(fresh, c);
+    assert.strictEqual(store.newConversation(), fresh, 'an empty chat is reused');
+    assert.deepStrictEqual(store.history().map((h) => h.id), [c.id]);
+    assert.ok(store.open(c.id));
+    assert.strictEqual(store.current, c);
+    assert.deepStrictEqual(store.history(), [], 'the empty chat left behind is dropped');
+    for (let i = 0; i < HISTORY_LIMIT + 5; i++) {
+      addExchange(store.current, `chat ${i}`, undefined, 'm');
+      store.newConversation();
+    }
+    assert.ok(store.serialize().conversations.length <= HISTORY_LIMIT);
+  });
+
+  it('round-trips through its serialized form', () => {
+    const { store, c } = conversationWithTwoExchanges();
+    c.systemPrompt = 'Be brief.';
+    c.presetId = 'creative';
+    c.messages[0].passage = { text: 'She left.', source: 'ch1.md, line 3' };
+    const json = JSON.parse(JSON.stringify(store.serialize())) as unknown;
+    const restored = ChatStore.deserialize(json);
+    assert.deepStrictEqual(restored.serialize(), store.serialize());
+    assert.strictEqual((json as { version: number }).version, STORE_VERSION);
+  });
+
+  it('marks a reply that was streaming when the window closed as cut, keeping its text', () => {
+    const store = new ChatStore();
+    const reply = addExchange(store.current, 'hi', undefined, 'm');
+    reply.text = 'Half a sent';
+    const restored = ChatStore.deserialize(JSON.parse(JSON.stringify(store.serialize())));
+    const turn = restored.current.messages[1];
+    assert.strictEqual(turn.status, 'cut');
+    assert.strictEqual(turn.text, 'Half a sent');
+    assert.deepStrictEqual(turn.errorActions, ['retry']);
+  });
+
+  it('starts fresh on another version or damaged data, and drops damaged turns', () => {
+    for (const raw of [undefined, null, 'x', { version: 99, conversations: [] }, { version: STORE_VERSION }]) {
+      const data = parseStore(raw);
+      assert.strictEqual(data.conversations.length, 1);
+      assert.strictEqual(data.conversations[0].messages.length, 0);
+    }
+    const data = parseStore({
+      version: STORE_VERSION,
+      currentId: 'gone',
+      conversations: [
+        { id: 'c1', title: 't', messages: [{ id: 'a', role: 'user', text: 'ok' }, { id: 'b', role: 'system', text: 'no' }, { role: 'user', text: 'no id' }] },
+        'junk',
+      ],
+    });
+    assert.strictEqual(data.conversations.length, 1);
+    assert.strictEqual(data.currentId, 'c1');
+    assert.deepStrictEqual(data.conversations[0].messages.map((m) => m.id), ['a']);
+  });
+});
+
+describe('chat sampling presets', () => {
+  it('"From settings" keeps the settings; others replace the samplers and keep max_tokens and stop', () => {
+    const base = { max_tokens: 500, temperature: 0.3, top_k: 40, stop: ['###'] };
+    assert.deepStrictEqual(applyPreset(base, findPreset('settings')), base);
+    const creative = applyPreset(base, findPreset('creative'));
+    assert.strictEqual(creative.max_tokens, 500);
+    assert.deepStrictEqual(creative.stop, ['###']);
+    assert.strictEqual(creative.temperature, 1.25);
+    assert.strictEqual(creative.top_k, undefined);
+    assert.strictEqual(findPreset('nonsense').id, 'settings');
+  });
+});
