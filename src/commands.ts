@@ -4,11 +4,12 @@ import { clearApiKey, selectModel, selectProvider, setApiKey } from './providerC
 import { continueWriting, stopAllGenerations } from './continueWriting/continueWriting';
 import { GenerationStatus } from './continueWriting/generationStatus';
 import { chatHistory, newChat, sendSelectionToChat } from './chat/registerChat';
+import { TokenStatusItem } from './statusBar/tokenStatusItem';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
 /** The one command table: id → handler. Registered in one loop in `registerCommands`. */
-export function createCommands(services: Services, status: GenerationStatus): Record<string, CommandHandler> {
+export function createCommands(services: Services, status: GenerationStatus, tokenStatus: TokenStatusItem): Record<string, CommandHandler> {
   return {
     'inkwell.setApiKey': (providerId) => setApiKey(services.providers, typeof providerId === 'string' ? providerId : undefined),
     'inkwell.clearApiKey': () => clearApiKey(services.providers),
@@ -20,6 +21,7 @@ export function createCommands(services: Services, status: GenerationStatus): Re
     'inkwell.sendSelectionToChat': () => sendSelectionToChat(),
     'inkwell.newChat': () => newChat(),
     'inkwell.chatHistory': () => chatHistory(),
+    'inkwell.showTokenDetails': () => tokenStatus.showDetails(),
   };
 }
 

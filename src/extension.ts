@@ -4,21 +4,24 @@ import { createCommands, registerCommands } from './commands';
 import { registerModelStatusItem } from './statusBar/modelStatusItem';
 import { GenerationStatus } from './continueWriting/generationStatus';
 import { registerChat } from './chat/registerChat';
+import { TokenStatusItem } from './statusBar/tokenStatusItem';
 
 /** What the extension hands to its own integration tests (and to nobody else). */
 export interface InkwellTestApi {
   services: Services;
+  tokenStatus: TokenStatusItem;
 }
 
 export function activate(context: vscode.ExtensionContext): InkwellTestApi | undefined {
   try {
     const services = createServices(context);
     const status = new GenerationStatus();
-    context.subscriptions.push(status);
-    registerCommands(context, createCommands(services, status));
+    const tokenStatus = new TokenStatusItem(services);
+    context.subscriptions.push(status, tokenStatus);
+    registerCommands(context, createCommands(services, status, tokenStatus));
     registerModelStatusItem(context, services.providers);
     registerChat(context, services);
-    return context.extensionMode === vscode.ExtensionMode.Test ? { services } : undefined;
+    return context.extensionMode === vscode.ExtensionMode.Test ? { services, tokenStatus } : undefined;
   } catch (error) {
     // VS Code does not show activation failures to the user; say it ourselves.
     void vscode.window.showErrorMessage(`Inkwell could not start: ${error instanceof Error ? error.message : String(error)}`);

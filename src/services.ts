@@ -4,12 +4,9 @@ import { Generator } from './generator';
 import { Log } from './log';
 import { ActiveTarget, ProviderService } from './providerService';
 import { Settings } from './settings';
-import { TokenService } from './tokens/tokenService';
+import { ContextSize, TokenService } from './tokens/tokenService';
+export type { ContextSize };
 
-export interface ContextSize {
-  tokens: number;
-  source: 'provider' | 'setting' | 'table' | 'default';
-}
 
 /** What the features share: one log, one provider service, one generator, one token counter. */
 export interface Services {

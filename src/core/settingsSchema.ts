@@ -120,14 +120,14 @@ export const SETTINGS = {
     default: null,
     scope: 'resource',
     minimum: 256,
-    description: 'The model\'s context size in tokens, when the provider does not tell it and the model is not in Inkwell\'s table.',
+    description: 'The model\'s context size in tokens, when the provider does not tell it. Overrides Inkwell\'s table of known models.',
   },
   'inkwell.tokenizer': {
     type: 'string',
     default: 'auto',
     scope: 'resource',
-    enum: ['auto', 'server', 'qwen2', 'llama3', 'llama2', 'estimate'],
-    description: 'How tokens are counted: auto (server, then the model family\'s tokenizer, then an estimate), or one source.',
+    enum: ['auto', 'qwen2', 'llama3', 'llama2', 'mistral-nemo', 'estimate'],
+    description: 'How tokens are counted: auto (the server\'s tokenizer, then the model family\'s tokenizer chosen by the model name, then an estimate), one tokenizer family, or an estimate.',
   },
   // Network.
   'inkwell.network.connectTimeoutSeconds': {

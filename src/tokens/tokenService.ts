@@ -1,30 +1,114 @@
+import * as path from 'path';
+import { Worker } from 'worker_threads';
 import * as vscode from 'vscode';
+import { serverRoot } from '../core/providers/providerProfile';
+import { sendJson } from '../core/http/providerClient';
+import {
+  ServerCounter,
+  TokenCount,
+  TokenCounter,
+  TokenizerFamily,
+  TokenizerWorkerClient,
+  familyForModel,
+  knownContextLength,
+  parseServerCount,
+  serverCountRequest,
+} from '../core/tokens';
 import { ActiveTarget, ProviderService } from '../providerService';
 import { Settings } from '../settings';
 import { Log } from '../log';
-import type { ContextSize } from '../services';
+
+export interface ContextSize {
+  tokens: number;
+  source: 'provider' | 'setting' | 'table' | 'default';
+}
 
 const DEFAULT_CONTEXT = 8192;
+/** An estimate may be this much under the truth; prompts fitted with one keep the margin. */
+const ESTIMATE_MARGIN = 1.1;
 
-/** Token counts and context sizes for the active model (placeholder until the tokenizers land). */
+/**
+ * Token counts and context sizes for the active model, shared by the status bar, Continue Writing
+ * and the chat so the three agree. Exact tokenizers run in a worker thread started on first use.
+ */
 export class TokenService implements vscode.Disposable {
-  constructor(
-    _context: vscode.ExtensionContext,
-    private readonly providers: ProviderService,
-    _log: Log,
-  ) {}
+  private readonly worker: TokenizerWorkerClient;
+  /** For fitting prompts: local tokenizer or estimate only (a server round trip per probe is too slow). */
+  private readonly fitCounter: TokenCounter;
+  /** For the status bar: the server's tokenizer too, debounced and cached by content. */
+  private readonly statusCounter: TokenCounter;
+  private statusTargetKey = '';
 
-  async count(text: string, _target: ActiveTarget): Promise<number> {
-    return Math.ceil(text.length / 3.6);
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly providers: ProviderService,
+    private readonly log: Log,
+  ) {
+    const dist = path.join(context.extensionPath, 'dist');
+    this.worker = new TokenizerWorkerClient(
+      () => new Worker(path.join(dist, 'tokenizerWorker.js'), { workerData: { dataDir: path.join(dist, 'tokenizers') } }),
+    );
+    this.fitCounter = new TokenCounter({ family: 'unknown', local: this.worker });
+    this.statusCounter = new TokenCounter({ family: 'unknown', local: this.worker });
   }
 
+  family(target: ActiveTarget, settings = new Settings()): TokenizerFamily {
+    const choice = settings.tokenizer;
+    return familyForModel(target.model, choice === 'estimate' ? 'unknown' : choice);
+  }
+
+  /** Tokens `text` costs with the target's model, for deciding what fits (estimates carry a margin). */
+  async count(text: string, target: ActiveTarget): Promise<number> {
+    this.fitCounter.configure({ family: this.family(target) });
+    const result = await this.fitCounter.count(text);
+    return result.exact ? result.count : Math.ceil(result.count * ESTIMATE_MARGIN);
+  }
+
+  /** The status bar's count: each better answer arrives through onProgress (estimate → local → server). */
+  countForStatus(text: string, target: ActiveTarget, options: { signal: AbortSignal; onProgress(count: TokenCount): void }): Promise<TokenCount> {
+    const settings = new Settings();
+    const key = `${target.profile.id} ${target.profile.baseUrl} ${target.model} ${settings.tokenizer}`;
+    if (key !== this.statusTargetKey) {
+      this.statusTargetKey = key;
+      this.statusCounter.configure({ family: this.family(target, settings), server: settings.tokenizer === 'auto' ? this.serverCounter(target) : null });
+    }
+    return this.statusCounter.count(text, options);
+  }
+
+  private serverCounter(target: ActiveTarget): ServerCounter | null {
+    const { profile, model } = target;
+    if (profile.tokenCount === 'none' || !model) return null;
+    return async (text, signal) => {
+      const request = serverCountRequest(profile.tokenCount, model, text);
+      if (!request) throw new Error('no token route');
+      // Never interactive: a background count must not ask about keys.
+      const { headers, secrets } = await this.providers.headers(profile, { interactive: false });
+      const { json } = await sendJson({
+        url: `${serverRoot(profile.baseUrl)}${request.path}`,
+        method: 'POST',
+        headers,
+        body: request.body,
+        signal,
+        timeouts: { ...new Settings().timeouts, firstByteMs: 15_000 },
+        log: (line) => this.log.info(line),
+        secrets: [...secrets, ...this.log.knownSecrets()],
+      });
+      return parseServerCount(profile.tokenCount, json);
+    };
+  }
+
+  /** Best first: what the provider says, the user's setting, Inkwell's table, then 8k. */
   async contextSize(target: ActiveTarget, settings: Settings): Promise<ContextSize> {
     const fromProvider = await this.providers.providerContextSize(target);
     if (fromProvider) return { tokens: fromProvider, source: 'provider' };
     const fromSetting = settings.contextSizeOverride;
     if (fromSetting) return { tokens: fromSetting, source: 'setting' };
+    const known = knownContextLength(target.model);
+    if (known) return { tokens: known, source: 'table' };
     return { tokens: DEFAULT_CONTEXT, source: 'default' };
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.worker.dispose();
+  }
 }
