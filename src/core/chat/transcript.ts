@@ -4,16 +4,8 @@
 
 import type { ConversationView, ErrorAction, MessageStatus, MessageView, Passage } from '../protocol/chatProtocol';
 
-export interface ChatTurn {
-  id: string;
-  role: 'user' | 'assistant';
-  text: string;
-  passage?: Passage;
-  status: MessageStatus;
-  error?: string;
-  errorActions?: ErrorAction[];
-  model?: string;
-  foldedSystemPrompt?: boolean;
+/** A message as the extension keeps it: what the webview sees, plus when it was written. */
+export interface ChatTurn extends MessageView {
   createdAt: number;
 }
 

@@ -2,6 +2,7 @@
 // provider's own words and a short next step for the user (security items 5, 16, 17, 20).
 
 import { redactSecrets } from './redact';
+import { isRecord } from '../json';
 
 export type ProviderErrorKind =
   | 'auth'
@@ -376,10 +377,6 @@ function present(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined;
   const t = v.trim();
   return t === '' || t === 'None' || t === 'null' ? undefined : t;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function looksLikeHtml(text: string): boolean {

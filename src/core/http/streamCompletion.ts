@@ -8,6 +8,7 @@ import { CompletionStreamDecoder, type StreamMode, type StreamPiece } from '../s
 import { SseBufferOverflow, SseDecoder } from '../stream/sseReader';
 import { openStream, type HttpRequestOptions, type LogFn, type StreamResponse, type Timeouts } from './providerClient';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry';
+import { parseJson, isRecord } from '../json';
 
 export interface CompletionRequest {
   /** Full URL, e.g. https://api.totalgpt.ai/v1/completions. */
@@ -192,18 +193,6 @@ async function* wholeBodyPieces(
 }
 
 const MAX_WHOLE_BODY = 32 * 1024 * 1024;
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function asProviderError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;

@@ -3,6 +3,7 @@
 
 import { ProviderError, errorFromStreamPayload } from '../errors/providerError';
 import type { SseEvent } from './sseReader';
+import { parseJson, isRecord } from '../json';
 
 export type StreamMode = 'completion' | 'chat';
 
@@ -206,14 +207,3 @@ function count(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
