@@ -160,6 +160,9 @@ export interface Scenario {
   firstTokenDelayMs?: number;
   /** Delay before each token step (ms). Default 0 = as fast as possible. */
   tokenDelayMs?: number;
+  /** With tokenDelayMs: wait only before every k-th token step, for rates a timer cannot pace one token
+   *  at a time (5,000 tokens/s = tokenDelayMs 2 with tokensPerDelay 10). Default 1. */
+  tokensPerDelay?: number;
   /** During waits (first token, stall) send an SSE comment every X ms (`: keep-alive`, `: OPENROUTER PROCESSING`). */
   keepAliveEveryMs?: number;
   /** Error event after k tokens, in the flavor's form (see MidStreamErrorSpec). Non-stream: a 500. */
@@ -934,7 +937,7 @@ class ProviderTestServerImpl implements ProviderTestServer {
     const body = buildNonStreamBody(input);
     const tokens = Math.max(0, ...(input.pieces as string[][]).map((p) => Math.min(p.length, input.maxTokens ?? p.length)));
     if (spec?.tokenDelayMs) {
-      await sleep(spec.tokenDelayMs * tokens, ctx.signal);
+      await sleep(spec.tokenDelayMs * Math.ceil(tokens / Math.max(1, Math.floor(spec.tokensPerDelay ?? 1))), ctx.signal);
       if (ctx.signal.aborted) return;
     }
     if (spec?.midStreamError) {
@@ -1033,7 +1036,7 @@ class ProviderTestServerImpl implements ProviderTestServer {
       }
       if (it.kind === 'data' && it.token && it.step !== lastTokenStep) {
         lastTokenStep = it.step;
-        if (spec?.tokenDelayMs) await sleep(spec.tokenDelayMs, signal);
+        if (spec?.tokenDelayMs && it.step % Math.max(1, Math.floor(spec.tokensPerDelay ?? 1)) === 0) await sleep(spec.tokenDelayMs, signal);
       }
       if (signal.aborted || res.destroyed) return;
       await write(events[k] ?? '');

@@ -1,0 +1,489 @@
+// The benchmark module VS Code loads into the extension host (`--extensionTestsPath`), the way the
+// integration tests are loaded: Inkwell runs here as it does for a writer, with its real commands,
+// its real editor edits and the workbench at the other end of the extension host protocol.
+// bench/runBench.ts starts the provider test server in a process of its own (so its work is not
+// counted in this event loop) and passes its address in INKWELL_BENCH_SERVER.
+//
+// Measures, and writes as JSON to INKWELL_BENCH_RESULT_FILE:
+//   activation    — VS Code's own marks around loading and activating Inkwell in this fresh host
+//   editRoundTrip — editor.edit's round trip to the workbench and back, the floor under every edit
+//   overhead      — a 2,000-token stream sent as fast as the server can (and at 1,000 tokens/s): first
+//                   byte → last character in the document through Continue Writing, against the same
+//                   bytes read by a bare client, with where the time went
+//   rates         — edits per second and undo stops at 50, 500 and 5,000 tokens/s
+//   lag           — event-loop delay (p99) while a 5,000-token stream is written
+import * as dc from 'diagnostics_channel';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as inspector from 'inspector';
+import { monitorEventLoopDelay, performance } from 'perf_hooks';
+import * as vscode from 'vscode';
+import type { InkwellTestApi } from '../../src/extension';
+import type { BenchResults, GenerationTiming, LagFigures, OverheadPair, RateFigures } from './results';
+
+const SERVER = process.env.INKWELL_BENCH_SERVER ?? '';
+const KEY = process.env.INKWELL_BENCH_KEY ?? 'bench-key';
+const RUNS = Math.max(1, Number(process.env.INKWELL_BENCH_RUNS) || 5);
+const MODEL = 'Sao10K-L3.3-70B-Euryale-v2.3-FP8-Dynamic';
+const EXTENSION_ID = 'inkwell.inkwell';
+
+const MANUSCRIPT =
+  'The rain had been falling on Harrow Street since noon, and by the time Wren reached the ' +
+  "lamplighter's shop the gutters were running like small, impatient rivers.\n\n" +
+  'She stood under the awning and counted the lamps along the street. Eleven. There had always been ' +
+  "twelve. The one outside the chandler's was dark, its glass cracked in a shape like a closed eye.";
+
+const log = (line: string) => console.log(`bench: ${line}`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------
+// The test server's control routes
+
+function control(method: 'GET' | 'POST', route: string, body?: unknown): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const req = http.request(
+      `${SERVER}/__control/${route}`,
+      { method, agent: false, headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          try {
+            resolve(text ? JSON.parse(text) : undefined);
+          } catch {
+            resolve(text);
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+const setScenario = (scenario: Record<string, unknown> | null) => control('POST', 'scenario', scenario);
+
+interface RecordedGeneration {
+  path: string;
+  body: unknown;
+  authorization?: string;
+  /** Arrival and end of the response on the server (Date.now()). */
+  time: number;
+  endTime?: number;
+}
+
+/** How long the server took to send the last `count` generation responses, oldest first. */
+async function serverDurations(count: number): Promise<number[]> {
+  const requests = (await control('GET', 'requests')) as RecordedGeneration[];
+  return requests
+    .filter((r) => /\/completions$/.test(r.path))
+    .slice(-count)
+    .map((r) => (r.endTime ?? NaN) - r.time);
+}
+
+async function lastGenerationRequest(): Promise<RecordedGeneration> {
+  const requests = (await control('GET', 'requests')) as RecordedGeneration[];
+  const generations = requests.filter((r) => /\/completions$/.test(r.path));
+  const last = generations[generations.length - 1];
+  if (!last) throw new Error('the test server recorded no generation request');
+  return last;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One Continue Writing, timed from the outside
+
+/**
+ * Where the time goes inside a generation: the generator the test API exposes is wrapped so the
+ * last token handed to Continue Writing and the end of the stream are timed (one performance.now()
+ * per token). Everything else is Inkwell's own code path.
+ */
+const probe = { lastText: NaN, generated: NaN };
+
+function instrument(api: InkwellTestApi): void {
+  const generator = api.services.generator;
+  const generate = generator.generate.bind(generator);
+  generator.generate = async (request) => {
+    const result = await generate({
+      ...request,
+      onText: (index, text) => {
+        probe.lastText = performance.now();
+        request.onText(index, text);
+      },
+    });
+    probe.generated = performance.now();
+    return result;
+  };
+}
+
+/**
+ * Node publishes every HTTP response of this process on this channel when its headers are parsed:
+ * that is where the stream's first byte is seen, with no change to Inkwell's code.
+ */
+const RESPONSE_CHANNEL = 'http.client.response.finish';
+
+async function timedContinueWriting(editor: vscode.TextEditor, options: { lag?: boolean } = {}): Promise<GenerationTiming> {
+  const document = editor.document;
+  let firstByte = NaN;
+  let lastByte = NaN;
+  let lastArrival = NaN;
+  let bytes = 0;
+  const onResponse = (message: unknown) => {
+    const { request, response } = message as { request: http.ClientRequest; response: http.IncomingMessage };
+    if (!/\/completions$/.test(request.path) || request.method !== 'POST') return;
+    firstByte = performance.now();
+    // Listening to 'end' and counting from the socket leaves the body's flow to its reader.
+    response.once('end', () => (lastByte = performance.now()));
+    response.socket?.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      lastArrival = performance.now();
+    });
+  };
+  const changes: number[] = [];
+  const subscription = vscode.workspace.onDidChangeTextDocument((e) => {
+    if (e.document === document && e.contentChanges.length > 0) changes.push(performance.now());
+  });
+  const histogram = options.lag ? monitorEventLoopDelay({ resolution: 1 }) : undefined;
+  dc.subscribe(RESPONSE_CHANNEL, onResponse);
+  const before = document.getText();
+  probe.lastText = probe.generated = NaN;
+  editor.selection = new vscode.Selection(document.positionAt(before.length), document.positionAt(before.length));
+  histogram?.enable();
+  const started = performance.now();
+  let result: { outcome: string; tokens: number } | undefined;
+  try {
+    result = await vscode.commands.executeCommand<{ outcome: string; tokens: number }>('inkwell.continueWriting');
+  } finally {
+    histogram?.disable();
+    dc.unsubscribe(RESPONSE_CHANNEL, onResponse);
+  }
+  const commandDone = performance.now();
+  await sleep(150); // a change event still in flight is counted; its time was taken on arrival
+  subscription.dispose();
+  const lag: LagFigures | undefined = histogram && {
+    p50: histogram.percentile(50) / 1e6,
+    p99: histogram.percentile(99) / 1e6,
+    max: histogram.max / 1e6,
+  };
+  return {
+    outcome: result?.outcome ?? 'none',
+    tokens: result?.tokens ?? 0,
+    startedAt: started,
+    firstByte,
+    lastByte,
+    lastArrival,
+    lastText: probe.lastText,
+    generated: probe.generated,
+    firstChange: changes[0] ?? NaN,
+    lastChange: changes[changes.length - 1] ?? NaN,
+    commandDone,
+    edits: changes.length,
+    chars: document.getText().length - before.length,
+    bytes,
+    lag,
+  };
+}
+
+/** Undo until the document is back to `original`; how many it took (-1: it never got there). */
+async function undoStops(editor: vscode.TextEditor, original: string): Promise<number> {
+  await vscode.window.showTextDocument(editor.document, { preserveFocus: false, preview: false });
+  for (let n = 1; n <= 50; n++) {
+    await vscode.commands.executeCommand('undo');
+    if (editor.document.getText() === original) return n;
+  }
+  return -1;
+}
+
+/** Back to `original` whatever happened, for the next run. */
+async function restore(editor: vscode.TextEditor, original: string): Promise<number> {
+  const stops = await undoStops(editor, original);
+  if (stops < 0) {
+    const all = new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(editor.document.getText().length));
+    await editor.edit((b) => b.replace(all, original));
+  }
+  return stops;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The physical limit: the same bytes, read by a bare client in this same process
+
+interface RawRead {
+  firstByte: number;
+  lastByte: number;
+  bytes: number;
+}
+
+function rawRead(recorded: RecordedGeneration): Promise<RawRead> {
+  return new Promise((resolve, reject) => {
+    const payload = Buffer.from(JSON.stringify(recorded.body));
+    const req = http.request(
+      `${SERVER}${recorded.path}`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          accept: 'text/event-stream',
+          authorization: `Bearer ${KEY}`,
+          'content-type': 'application/json',
+          'content-length': payload.length,
+        },
+      },
+      (res) => {
+        const firstByte = performance.now();
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        res.on('end', () => resolve({ firstByte, lastByte: performance.now(), bytes }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The benchmarks
+
+function activationFigures(): BenchResults['activation'] {
+  const marks: { name: string; startTime: number }[] =
+    (globalThis as { MonacoPerformanceMarks?: { getMarks(): { name: string; startTime: number }[] } }).MonacoPerformanceMarks?.getMarks() ?? [];
+  const at = (what: string) => marks.find((m) => m.name === `code/extHost/${what}/${EXTENSION_ID}`)?.startTime;
+  const willLoad = at('willLoadExtensionCode');
+  const didLoad = at('didLoadExtensionCode');
+  const willActivate = at('willActivateExtension');
+  const didActivate = at('didActivateExtension');
+  if (willLoad === undefined || didLoad === undefined || willActivate === undefined || didActivate === undefined) {
+    return { available: false, marks: marks.map((m) => m.name).filter((n) => n.includes('extHost')).slice(0, 20) };
+  }
+  return {
+    available: true,
+    codeLoadingMs: didLoad - willLoad,
+    activateCallMs: didActivate - willActivate,
+    totalMs: didActivate - willLoad,
+  };
+}
+
+/** One editor.edit, from the call to its promise settling: the extension host ↔ workbench round trip. */
+async function editRoundTrips(editor: vscode.TextEditor): Promise<BenchResults['editRoundTrip']> {
+  const original = editor.document.getText();
+  const timeEdit = async (text: string) => {
+    const end = editor.document.positionAt(editor.document.getText().length);
+    const started = performance.now();
+    await editor.edit((b) => b.insert(end, text), { undoStopBefore: false, undoStopAfter: false });
+    return performance.now() - started;
+  };
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    small.push(await timeEdit(' word'));
+    await sleep(20);
+  }
+  for (let i = 0; i < 5; i++) {
+    large.push(await timeEdit(' lorem ipsum'.repeat(1000)));
+    await sleep(20);
+  }
+  await restore(editor, original);
+  // The same trip with no editor in it: a context key set in the workbench.
+  const command: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const started = performance.now();
+    await vscode.commands.executeCommand('setContext', 'inkwellBench.probe', i);
+    command.push(performance.now() - started);
+    await sleep(20);
+  }
+  const list = (values: number[]) => values.map((v) => v.toFixed(0)).join(' ');
+  log(`edit round trips (ms): small ${list(small)}; large ${list(large)}; setContext ${list(command)}`);
+  return { smallMs: small, largeMs: large, commandMs: command };
+}
+
+/** A CPU profile of the extension host over one Continue Writing, for INKWELL_BENCH_PROFILE. */
+async function profiled<T>(file: string, body: () => Promise<T>): Promise<T> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 });
+  await post('Profiler.start');
+  try {
+    return await body();
+  } finally {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    log(`CPU profile written to ${file}`);
+  }
+}
+
+function describe(g: GenerationTiming): string {
+  const span = (from: number, to: number) => `${(to - from).toFixed(1)} ms`;
+  return (
+    `first byte → last byte off the socket ${span(g.firstByte, g.lastArrival)} (${g.bytes} bytes), → last token parsed ${span(g.lastArrival, g.lastText)}, ` +
+    `→ stream closed ${span(g.lastText, g.generated)}, → last edit ${span(g.generated, g.lastChange)}; ${g.edits} edits, ${g.tokens} tokens, ${g.outcome}`
+  );
+}
+
+async function overhead(
+  editor: vscode.TextEditor,
+  runs: number,
+  label: string,
+  scenario: Record<string, unknown> | null,
+): Promise<OverheadPair[]> {
+  const original = editor.document.getText();
+  await setScenario(scenario);
+  await vscode.workspace.getConfiguration().update('inkwell.sampling.maxTokens', 2000, vscode.ConfigurationTarget.Global);
+  // Warm-up: JIT, the first connection, the token counter's first look at the document.
+  await timedContinueWriting(editor);
+  await restore(editor, original);
+  const recorded = await lastGenerationRequest();
+  await rawRead(recorded);
+  const profileFile = process.env.INKWELL_BENCH_PROFILE;
+  if (profileFile && !scenario) {
+    const timing = await profiled(profileFile, () => timedContinueWriting(editor));
+    log(`profiled run: ${describe(timing)}`);
+    await restore(editor, original);
+  }
+
+  const pairs: OverheadPair[] = [];
+  for (let i = 0; i < runs; i++) {
+    // Alternate which goes first, so a trend in machine load does not favour one side.
+    const rawFirst = i % 2 === 1;
+    const raw1 = rawFirst ? await rawRead(recorded) : undefined;
+    await sleep(200);
+    const generation = await timedContinueWriting(editor);
+    await sleep(200);
+    const raw = raw1 ?? (await rawRead(recorded));
+    const stops = await restore(editor, original);
+    const [first, second] = await serverDurations(2);
+    const [serverRaw, serverGeneration] = rawFirst ? [first, second] : [second, first];
+    const pair: OverheadPair = {
+      generation,
+      rawMs: raw.lastByte - raw.firstByte,
+      rawBytes: raw.bytes,
+      generationMs: generation.lastChange - generation.firstByte,
+      ratio: (generation.lastChange - generation.firstByte) / (raw.lastByte - raw.firstByte),
+      undoStops: stops,
+    };
+    pairs.push(pair);
+    log(
+      `overhead ${label}, run ${i + 1}: raw ${pair.rawMs.toFixed(1)} ms (${raw.bytes} bytes), ` +
+        `Continue Writing ${pair.generationMs.toFixed(1)} ms → ${pair.ratio.toFixed(3)}x [${describe(generation)}; ` +
+        `the server spent ${serverGeneration} ms on Continue Writing's request, ${serverRaw} ms on the raw one]`,
+    );
+    await sleep(200);
+  }
+  return pairs;
+}
+
+/** Token rates the server paces: a timer cannot wait 0.2 ms, so fast rates send tokens in batches. */
+const RATES = [
+  { tokensPerSecond: 50, tokenDelayMs: 20, tokensPerDelay: 1, tokens: 100 },
+  { tokensPerSecond: 500, tokenDelayMs: 10, tokensPerDelay: 5, tokens: 1000 },
+  { tokensPerSecond: 5000, tokenDelayMs: 10, tokensPerDelay: 50, tokens: 10000 },
+];
+
+async function rates(editor: vscode.TextEditor): Promise<RateFigures[]> {
+  const original = editor.document.getText();
+  const figures: RateFigures[] = [];
+  for (const rate of RATES) {
+    await vscode.workspace.getConfiguration().update('inkwell.sampling.maxTokens', rate.tokens, vscode.ConfigurationTarget.Global);
+    await setScenario({ tokenDelayMs: rate.tokenDelayMs, tokensPerDelay: rate.tokensPerDelay });
+    const generation = await timedContinueWriting(editor, { lag: true });
+    const stops = await undoStops(editor, original);
+    if (stops < 0) await restore(editor, original);
+    const seconds = (generation.lastChange - generation.firstByte) / 1000;
+    const figure: RateFigures = {
+      nominalTokensPerSecond: rate.tokensPerSecond,
+      measuredTokensPerSecond: generation.tokens / ((generation.lastByte - generation.firstByte) / 1000),
+      editsPerSecond: generation.edits / seconds,
+      undoStops: stops,
+      generation,
+    };
+    figures.push(figure);
+    log(
+      `${rate.tokensPerSecond} tok/s (measured ${figure.measuredTokensPerSecond.toFixed(0)}): ${generation.tokens} tokens, ` +
+        `${generation.edits} edits in ${seconds.toFixed(2)} s = ${figure.editsPerSecond.toFixed(1)} edits/s, ${stops} undo(s) to restore, ` +
+        `lag p99 ${generation.lag?.p99.toFixed(1)} ms`,
+    );
+  }
+  return figures;
+}
+
+async function lag(editor: vscode.TextEditor, runs: number): Promise<BenchResults['lag']> {
+  const original = editor.document.getText();
+  await vscode.workspace.getConfiguration().update('inkwell.sampling.maxTokens', 5000, vscode.ConfigurationTarget.Global);
+  const idle = monitorEventLoopDelay({ resolution: 1 });
+  idle.enable();
+  await sleep(1000);
+  idle.disable();
+  const result: BenchResults['lag'] = {
+    idle: { p50: idle.percentile(50) / 1e6, p99: idle.percentile(99) / 1e6, max: idle.max / 1e6 },
+    paced: [],
+    flatOut: [],
+  };
+  for (const [label, scenario, into] of [
+    ['5,000 tok/s', { tokenDelayMs: 10, tokensPerDelay: 50 }, result.paced],
+    ['as fast as possible', null, result.flatOut],
+  ] as const) {
+    for (let i = 0; i < runs; i++) {
+      await setScenario(scenario);
+      const profileFile = process.env.INKWELL_BENCH_PROFILE;
+      const generation =
+        profileFile && !scenario && i === 0
+          ? await profiled(profileFile.replace(/(\.cpuprofile)?$/, '-lag.cpuprofile'), () => timedContinueWriting(editor, { lag: true }))
+          : await timedContinueWriting(editor, { lag: true });
+      await restore(editor, original);
+      if (generation.lag) into.push(generation.lag);
+      log(`lag, 5,000 tokens ${label}, run ${i + 1}: p99 ${generation.lag?.p99.toFixed(1)} ms, max ${generation.lag?.max.toFixed(1)} ms (${generation.tokens} tokens, ${generation.outcome})`);
+      await sleep(300);
+    }
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function run(): Promise<void> {
+  const resultFile = process.env.INKWELL_BENCH_RESULT_FILE;
+  if (!SERVER) throw new Error('INKWELL_BENCH_SERVER is not set: run the benchmarks through bench/runBench.ts');
+  // First, before anything here can cause it: how Inkwell's own activation went in this host.
+  const extension = vscode.extensions.getExtension<InkwellTestApi | undefined>(EXTENSION_ID);
+  if (!extension) throw new Error('Inkwell is not loaded');
+  const wasActive = extension.isActive;
+  const api = await extension.activate();
+  if (!api) throw new Error('Inkwell gives its test API only in test mode');
+  const activation = { ...activationFigures(), activatedBy: wasActive ? 'onStartupFinished' : 'the benchmark' };
+  log(`activation: ${JSON.stringify(activation)}`);
+  if (process.env.INKWELL_BENCH_ONLY === 'activation') {
+    // Another fresh host, for another activation figure: nothing else to do here.
+    if (resultFile) fs.writeFileSync(resultFile, JSON.stringify({ activation }));
+    return;
+  }
+  instrument(api);
+
+  const config = vscode.workspace.getConfiguration();
+  await config.update('inkwell.infermatic.baseUrl', SERVER, vscode.ConfigurationTarget.Global);
+  await config.update('inkwell.provider', 'infermatic', vscode.ConfigurationTarget.Global);
+  await config.update('inkwell.model', MODEL, vscode.ConfigurationTarget.Global);
+  await config.update('inkwell.contextSize', 16384, vscode.ConfigurationTarget.Global);
+  const profile = api.services.providers.profile('infermatic');
+  if (!profile) throw new Error('no Infermatic profile');
+  await api.services.providers.keys.set(profile, KEY);
+
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: MANUSCRIPT });
+  const editor = await vscode.window.showTextDocument(document, { preview: false });
+
+  const results: BenchResults = {
+    vscodeVersion: vscode.version,
+    node: process.version,
+    activation,
+    editRoundTrip: await editRoundTrips(editor),
+    overhead: await overhead(editor, RUNS, 'flat out', null),
+    overheadPaced: await overhead(editor, 3, 'at 1,000 tok/s', { tokenDelayMs: 10, tokensPerDelay: 10 }),
+    rates: await rates(editor),
+    lag: await lag(editor, 3),
+  };
+  if (resultFile) fs.writeFileSync(resultFile, JSON.stringify(results, null, 2));
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+}

@@ -1,0 +1,239 @@
+// `npm run bench`: Inkwell's figures for the README, measured in a real extension host.
+//
+//   npm run compile-tests && node out/bench/runBench.js
+//
+// 1. Sizes: the production bundle (`node esbuild.js --production`) and the .vsix (`npm run package`).
+// 2. The provider test server in a process of its own (out/test/server/cli.js), so its work is not in
+//    the extension host's event loop.
+// 3. bench/host/index.ts in the extension host, through @vscode/test-electron's runTests, the same way
+//    test/integration/runTests.ts runs the integration tests (code-server + headless Chromium here,
+//    a desktop VS Code when INKWELL_VSCODE_EXECUTABLE names one). Inkwell runs from the production
+//    bundle, as writers get it. Two more fresh hosts only for activation (once per host).
+// 4. README-ready lines at the end.
+//
+// Environment: INKWELL_BENCH_RUNS (flat-out overhead pairs, default 5); INKWELL_BENCH_SKIP_PACKAGE=1;
+// INKWELL_BENCH_PROFILE=/abs/file.cpuprofile writes CPU profiles of the extension host over one flat-out
+// 2,000-token Continue Writing and one 5,000-token one (…-lag.cpuprofile), for Chrome DevTools.
+// The machine's load changes these figures a lot: run it when nothing else is running.
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as readline from 'readline';
+import { runTests } from '@vscode/test-electron';
+import type { ActivationFigures, BenchResults, LagFigures } from './host/results';
+
+const repoRoot = path.resolve(__dirname, '../..');
+const KEY = 'bench-key';
+const ACTIVATION_HOSTS = 3;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toLocaleString('en-US', { maximumFractionDigits: 0 })} KB`;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+const ms = (value: number) => `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms`;
+
+// ---------------------------------------------------------------------------------------------
+// Sizes
+
+interface Sizes {
+  extensionJs?: number;
+  vsix?: number;
+  /** How the .vsix was made, when `npm run package` itself did not make it. */
+  vsixNote?: string;
+}
+
+function run(command: string, args: string[], timeoutMs = 240_000) {
+  const result = spawnSync(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: timeoutMs });
+  return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}`.trim() };
+}
+
+function firstError(output: string): string {
+  const line = output.split('\n').find((l) => /ERROR|Error:/.test(l)) ?? output.split('\n').pop() ?? '';
+  return line.replace(/\s+/g, ' ').trim();
+}
+
+function measureSizes(): Sizes {
+  const sizes: Sizes = {};
+  const vsix = path.join(repoRoot, 'inkwell.vsix');
+  if (!process.env.INKWELL_BENCH_SKIP_PACKAGE) {
+    fs.rmSync(vsix, { force: true });
+    console.log('bench: npm run package …');
+    const packaged = run('npm', ['run', 'package']);
+    if (packaged.ok && fs.existsSync(vsix)) {
+      sizes.vsix = fs.statSync(vsix).size;
+    } else {
+      // Measure anyway, with what vsce asked for filled in by a placeholder, and say so.
+      const problem = firstError(packaged.output);
+      console.log(`bench: npm run package failed: ${problem}`);
+      const placeholder = path.join(os.tmpdir(), `inkwell-bench-${process.pid}.vsix`);
+      const vsce = path.join(repoRoot, 'node_modules', '.bin', 'vsce');
+      const retry = run(vsce, [
+        'package', '--no-dependencies', '--allow-missing-repository',
+        '--baseContentUrl', 'https://example.invalid/inkwell', '--baseImagesUrl', 'https://example.invalid/inkwell',
+        '--out', placeholder,
+      ]);
+      if (retry.ok && fs.existsSync(placeholder)) {
+        sizes.vsix = fs.statSync(placeholder).size;
+        fs.rmSync(placeholder, { force: true });
+      }
+      sizes.vsixNote = 'npm run package fails here, see above; packed with placeholder --baseContentUrl/--baseImagesUrl';
+    }
+  }
+  // The production bundle (again: the package step may have been skipped or failed before building).
+  const built = run(process.execPath, ['esbuild.js', '--production']);
+  if (!built.ok) throw new Error(`node esbuild.js --production failed:\n${built.output}`);
+  sizes.extensionJs = fs.statSync(path.join(repoRoot, 'dist', 'extension.js')).size;
+  return sizes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The provider test server, in its own process
+
+async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+  const cli = path.join(repoRoot, 'out', 'test', 'server', 'cli.js');
+  const child = spawn(process.execPath, [cli, '--flavor', 'litellm', '--key', KEY, '--lifetime-ms', String(30 * 60_000), '--exit-with-stdin'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = readline.createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the provider test server did not start')), 10_000);
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once('exit', (code) => reject(new Error(`the provider test server exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The extension host part
+
+function launcher(): string {
+  const fromEnv = process.env.INKWELL_VSCODE_EXECUTABLE;
+  if (fromEnv) return fromEnv;
+  const compiled = path.join(repoRoot, 'out', 'test', 'host', 'code-server-launcher.js');
+  fs.chmodSync(compiled, 0o755); // tsc does not keep the executable bit, and runTests spawns the file
+  return compiled;
+}
+
+async function runHostBench(serverUrl: string, only?: 'activation'): Promise<BenchResults> {
+  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inkwell-bench-'));
+  const resultFile = path.join(tempDir, 'result.json');
+  const workspace = path.join(tempDir, 'workspace');
+  fs.mkdirSync(workspace);
+  try {
+    await runTests({
+      vscodeExecutablePath: launcher(),
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: path.join(__dirname, 'host', 'index.js'),
+      launchArgs: [workspace, `--user-data-dir=${path.join(tempDir, 'user-data')}`, `--extensions-dir=${path.join(tempDir, 'extensions')}`, '--disable-extensions'],
+      extensionTestsEnv: {
+        INKWELL_BENCH_SERVER: serverUrl,
+        INKWELL_BENCH_KEY: KEY,
+        INKWELL_BENCH_RESULT_FILE: resultFile,
+        ...(only ? { INKWELL_BENCH_ONLY: only } : {}),
+        ...(process.env.INKWELL_BENCH_RUNS ? { INKWELL_BENCH_RUNS: process.env.INKWELL_BENCH_RUNS } : {}),
+      },
+    });
+    return JSON.parse(fs.readFileSync(resultFile, 'utf8')) as BenchResults;
+  } finally {
+    fs.rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The figures
+
+function readmeLines(results: BenchResults, activations: ActivationFigures[], sizes: Sizes): string[] {
+  const lines: string[] = [];
+  const pairs = results.overhead;
+  const ratio = median(pairs.map((p) => p.ratio));
+  lines.push(
+    `Streaming overhead against a raw client: ${ratio.toFixed(2)}x ` +
+      `(2,000 tokens sent as fast as the server can, first byte → last character in the document: ` +
+      `${ms(median(pairs.map((p) => p.generationMs)))} against ${ms(median(pairs.map((p) => p.rawMs)))} for a bare Node client; median of ${pairs.length})`,
+  );
+  lines.push(
+    `One editor edit, extension host → workbench → back: ${ms(median(results.editRoundTrip.smallMs))} ` +
+      `(${ms(median(results.editRoundTrip.largeMs))} for 12,000 characters; a setContext command: ${ms(median(results.editRoundTrip.commandMs))})`,
+  );
+  const paced = results.overheadPaced;
+  lines.push(
+    `Streaming overhead at 1,000 tokens/s: ${median(paced.map((p) => p.ratio)).toFixed(2)}x ` +
+      `(2,000 tokens: ${ms(median(paced.map((p) => p.generationMs)))} against ${ms(median(paced.map((p) => p.rawMs)))}; median of ${paced.length})`,
+  );
+  const own = (p: { generation: { firstByte: number; lastArrival: number; lastChange: number } }) =>
+    (p.generation.lastChange - p.generation.firstByte) / (p.generation.lastArrival - p.generation.firstByte);
+  lines.push(
+    `Against its own stream's arrival (first byte → last byte off the socket, same request): ` +
+      `${median(pairs.map(own)).toFixed(2)}x flat out, ${median(paced.map(own)).toFixed(3)}x at 1,000 tokens/s`,
+  );
+  const tail = median([...pairs, ...paced].map((p) => p.generation.lastChange - p.generation.lastArrival));
+  lines.push(`From the last byte off the socket to the last character in the document: ${ms(tail)} (median of all overhead runs)`);
+  const rates = results.rates;
+  lines.push(
+    `Editor edits per second at ${rates.map((r) => r.nominalTokensPerSecond.toLocaleString('en-US')).join(' / ')} tokens/s: ` +
+      `${rates.map((r) => r.editsPerSecond.toFixed(0)).join(' / ')} ` +
+      `(measured token rates ${rates.map((r) => r.measuredTokensPerSecond.toFixed(0)).join(' / ')})`,
+  );
+  const stops = [...new Set(rates.map((r) => r.undoStops))];
+  lines.push(
+    stops.length === 1
+      ? `Undo stops per generation: ${stops[0]} at every rate (one Undo restores the text)`
+      : `Undo stops per generation at ${rates.map((r) => r.nominalTokensPerSecond.toLocaleString('en-US')).join(' / ')} tokens/s: ${rates.map((r) => r.undoStops).join(' / ')}`,
+  );
+  const p99 = (figures: LagFigures[]) => median(figures.map((f) => f.p99));
+  lines.push(
+    `Extension-host event-loop lag during a 5,000-token stream, p99: ${ms(p99(results.lag.paced))} at 5,000 tokens/s, ` +
+      `${ms(p99(results.lag.flatOut))} flat out (idle: ${ms(results.lag.idle.p99)})`,
+  );
+  const measured = activations
+    .filter((a): a is Extract<ActivationFigures, { available: true }> => a.available)
+    .sort((a, b) => a.codeLoadingMs + a.activateCallMs - (b.codeLoadingMs + b.activateCallMs));
+  const typical = measured[Math.floor((measured.length - 1) / 2)];
+  lines.push(
+    typical
+      ? `Activation: ${ms(typical.codeLoadingMs + typical.activateCallMs)} ` +
+          `(loading dist/extension.js ${ms(typical.codeLoadingMs)} + activate() ${ms(typical.activateCallMs)}; the median of ${measured.length} fresh extension hosts, ` +
+          `all: ${measured.map((a) => a.codeLoadingMs + a.activateCallMs).join(', ')} ms; VS Code's own marks, VS Code ${results.vscodeVersion})`
+      : `Activation: not measured (no VS Code marks for Inkwell in this host)`,
+  );
+  if (sizes.extensionJs !== undefined) lines.push(`dist/extension.js (production): ${kb(sizes.extensionJs)}`);
+  if (sizes.vsix !== undefined) lines.push(`inkwell.vsix: ${mb(sizes.vsix)}${sizes.vsixNote ? ` (${sizes.vsixNote})` : ''}`);
+  return lines;
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const sizes = measureSizes();
+  const server = await startServer();
+  let results: BenchResults;
+  const activations: ActivationFigures[] = [];
+  try {
+    results = await runHostBench(server.url);
+    activations.push(results.activation);
+    // Activation happens once per host: two more fresh hosts for two more figures.
+    for (let i = 0; i < ACTIVATION_HOSTS - 1; i++) activations.push((await runHostBench(server.url, 'activation')).activation);
+  } finally {
+    server.child.stdin?.end();
+    server.child.kill();
+  }
+  console.log(`\nbench: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ` +
+    `VS Code ${results.vscodeVersion}, extension host Node ${results.node}, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  for (const line of readmeLines(results, activations, sizes)) console.log(line);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

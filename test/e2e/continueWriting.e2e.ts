@@ -1,0 +1,132 @@
+// Issue 3 in a real workbench: Continue Writing on a chapter of the sample manuscript with the
+// keybinding, the continuation streaming in (read from the editor's DOM) with progress in the status
+// bar, and Escape stopping a second generation mid-stream.
+import * as assert from 'assert';
+import type { Page } from 'playwright-core';
+import { startProviderTestServer, type ProviderTestServer } from '../server/providerTestServer';
+import { useWorkbench } from './harness';
+
+const KEY = 'e2e-key';
+const TOKEN_DELAY_MS = 80;
+/** What the "model" writes after "…running like small, impatient rivers." (one piece = one token). */
+const CONTINUATION = [
+  ' Somewhere', ' above', ' the', ' rooftops', ' a', ' bell', ' struck', ' the', ' half', ' hour,', ' thin', ' and', ' late,',
+  ' as', ' if', ' it', ' too', ' had', ' been', ' caught', ' in', ' the', ' rain.', ' Wren', ' pulled', ' her', ' collar',
+  ' tight', ' and', ' watched', ' a', ' paper', ' boat', ' ride', ' the', ' gutter', ' past', ' the', ' shop', ' door,',
+  ' its', ' sail', ' a', ' page', ' torn', ' from', ' a', ' ledger.',
+];
+const CONTINUATION_TEXT = CONTINUATION.join('');
+const PARAGRAPH_END = 'like small, impatient rivers.';
+const NEXT_PARAGRAPH = 'She stood under the awning and counted the lamps';
+const SECOND_PARAGRAPH_END = 'in a shape like a closed eye.';
+
+const EDITOR = '.editor-group-container.active .monaco-editor';
+
+/** The editor's visible text, line by line in screen order (Monaco reuses line nodes out of order). */
+async function editorText(page: Page): Promise<string> {
+  const lines = await page.locator(`${EDITOR} .view-lines .view-line`).evaluateAll((nodes) =>
+    nodes
+      .map((n) => ({ top: parseFloat((n as HTMLElement).style.top) || 0, text: n.textContent ?? '' }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text),
+  );
+  // Wrapped lines are separate view lines; joining them with spaces keeps words apart.
+  return lines.join('\n').replace(/\u00a0/g, ' ');
+}
+
+/** Words only: wrapping turns spaces into line breaks, so compare text with whitespace collapsed. */
+const words = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** Puts the cursor at the end of the line that shows `lineEnd` (clicking past the end of the text). */
+async function cursorAfter(page: Page, lineEnd: string): Promise<void> {
+  const line = page.locator(`${EDITOR} .view-line`, { hasText: lineEnd }).first();
+  await line.click();
+  await page.keyboard.press('End');
+}
+
+async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const started = Date.now();
+  while (!(await probe())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('Continue Writing (e2e)', function () {
+  this.timeout(90_000);
+  const userSettings: Record<string, unknown> = {};
+  let server: ProviderTestServer;
+
+  before(async () => {
+    server = await startProviderTestServer({ flavor: 'litellm', apiKeys: [KEY], script: CONTINUATION, maxLifetimeMs: 10 * 60_000 });
+    Object.assign(userSettings, {
+      'inkwell.infermatic.baseUrl': server.url,
+      'inkwell.provider': 'infermatic',
+      'inkwell.model': 'Sao10K-L3.3-70B-Euryale-v2.3-FP8-Dynamic',
+    });
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  const wb = useWorkbench({ userSettings, env: { INFERMATIC_API_KEY: KEY } });
+  const generationItem = () => wb.page.locator('[id="inkwell.inkwell.inkwell.generation"]');
+
+  it('streams the continuation in at the cursor with Ctrl+Alt+Enter, showing progress', async () => {
+    server.setScenario({ tokenDelayMs: TOKEN_DELAY_MS });
+    await wb.openFile('chapter-01.md');
+    await wb.page.locator(`${EDITOR} .view-lines`, { hasText: 'Lamplighter' }).waitFor();
+    const before = await editorText(wb.page);
+    await cursorAfter(wb.page, PARAGRAPH_END);
+    await wb.page.keyboard.press('Control+Alt+Enter');
+
+    // Mid-stream: progress with a rate in the status bar, part of the text in the editor.
+    await generationItem().filter({ hasText: /\d+ tokens · \d+ tok\/s/ }).waitFor();
+    const early = words(await editorText(wb.page));
+    await wb.screenshot('continue-1-streaming');
+    const status = (await generationItem().innerText()).trim();
+    assert.match(status, /^Inkwell: \d+ tokens · \d+ tok\/s$/);
+    const rate = Number(/(\d+) tok\/s/.exec(status)?.[1]);
+    assert.ok(rate > 0 && rate <= 2000 / TOKEN_DELAY_MS, `implausible rate in "${status}"`);
+    const sofar = early.slice(early.indexOf(PARAGRAPH_END) + PARAGRAPH_END.length, early.indexOf(NEXT_PARAGRAPH)).trim();
+    assert.ok(sofar.length > 0 && sofar.length < words(CONTINUATION_TEXT).length, `not mid-stream: "${sofar}"`);
+    assert.ok(words(CONTINUATION_TEXT).startsWith(sofar), `the streamed text is not a prefix of the continuation: "${sofar}"`);
+
+    await waitUntil('more text', async () => words(await editorText(wb.page)).length > early.length);
+    await generationItem().filter({ hasText: `${CONTINUATION.length} tokens` }).filter({ hasNotText: 'tok/s' }).waitFor();
+    const after = words(await editorText(wb.page));
+    assert.equal(after, words(before).replace(PARAGRAPH_END, PARAGRAPH_END + CONTINUATION_TEXT), 'the continuation did not land in place');
+    assert.ok(await generationItem().locator('.codicon-check').count(), 'the status bar does not say it finished');
+    const [request] = server.requests.filter((r) => r.path.endsWith('/completions'));
+    assert.ok(request.body.prompt.endsWith(PARAGRAPH_END), 'the prompt is not the text before the cursor');
+    assert.ok(!request.body.prompt.includes(NEXT_PARAGRAPH), 'text after the cursor was sent');
+    await wb.screenshot('continue-2-done');
+  });
+
+  it('stops at once on Escape, keeping what arrived', async () => {
+    server.reset();
+    server.setScenario({ tokenDelayMs: TOKEN_DELAY_MS, scriptLoop: true });
+    await cursorAfter(wb.page, SECOND_PARAGRAPH_END);
+    const before = words(await editorText(wb.page));
+    await wb.page.keyboard.press('Control+Alt+Enter');
+    await generationItem().filter({ hasText: /\d+ tokens · \d+ tok\/s/ }).waitFor();
+    await waitUntil('a few words', async () => words(await editorText(wb.page)).length > before.length + 20);
+    await wb.screenshot('continue-3-before-escape');
+
+    await wb.page.keyboard.press('Escape');
+    await generationItem().filter({ hasText: /stopped at \d+ tokens/ }).waitFor({ timeout: 5000 });
+    const stopped = await server.waitForRequest((r) => r.path.endsWith('/completions') && r.aborted, 5000);
+    assert.equal(stopped.completed, false, 'the request ran to the end');
+
+    const atStop = words(await editorText(wb.page));
+    await wb.page.waitForTimeout(10 * TOKEN_DELAY_MS);
+    const later = words(await editorText(wb.page));
+    assert.equal(later, atStop, 'the text kept growing after Escape');
+    const kept = later.slice(later.indexOf(SECOND_PARAGRAPH_END) + SECOND_PARAGRAPH_END.length, later.indexOf('"You\'re late,"')).trim();
+    assert.ok(kept.length > 0, 'what arrived before Escape was lost');
+    assert.ok(words(CONTINUATION_TEXT.repeat(3)).startsWith(kept), `the kept text is not the stream's start: "${kept}"`);
+    const tokens = Number(/stopped at (\d+) tokens/.exec(await generationItem().innerText())?.[1]);
+    assert.ok(tokens > 0 && tokens < 300, `stopped at ${tokens} tokens`);
+    await wb.screenshot('continue-4-stopped');
+  });
+});
