@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ProviderProfile } from './core/providers/providerProfile';
 import { describeError, showProviderError, toProviderError } from './errorMessages';
+import { redactSecrets } from './core/errors/redact';
 import { ProviderService } from './providerService';
 
 const MANUAL_ENTRY = '$(edit) Enter a model id…';
@@ -37,12 +38,12 @@ export async function setApiKey(service: ProviderService, providerId?: string): 
     validateInput: (v) => (v.trim().length === 0 ? 'The key is empty.' : /\s/.test(v.trim()) ? 'A key has no spaces.' : undefined),
   });
   if (key === undefined) return;
-  await service.keys.set(profile, key);
   try {
     const models = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Inkwell: checking your ${profile.label} key…` },
-      () => service.listModels(profile, { interactive: true, refresh: true }),
+      () => service.tryKey(profile, key.trim()),
     );
+    await service.keys.set(profile, key);
     const switchTo = 'Use It Now';
     const choice = await vscode.window.showInformationMessage(
       `Inkwell: your ${profile.label} key works (${models.length} model${models.length === 1 ? '' : 's'} available).`,
@@ -52,19 +53,18 @@ export async function setApiKey(service: ProviderService, providerId?: string): 
     if (choice === switchTo || choice === 'Select Model') await vscode.commands.executeCommand('inkwell.selectModel');
   } catch (error) {
     const e = toProviderError(error);
+    const why = redactSecrets(e.message, [...service.knownSecrets(), key]);
     if (e.kind === 'auth' || e.kind === 'forbidden') {
-      await service.keys.clear(profile);
+      // The refused key is not kept; a key stored before stays as it was.
       const again = 'Enter Another Key';
-      const choice = await vscode.window.showErrorMessage(
-        `Inkwell: ${profile.label} refused this key: ${describeError(e, service.knownSecrets())}. It was not kept.`,
-        again,
-      );
+      const choice = await vscode.window.showErrorMessage(`Inkwell: ${profile.label} refused this key, so it was not saved. ${why}`, again);
       if (choice === again) await setApiKey(service, profile.id);
       return;
     }
     // The key may be fine and the server unreachable: keep it, say what happened.
+    await service.keys.set(profile, key);
     await vscode.window.showWarningMessage(
-      `Inkwell: the key for ${profile.label} is saved, but it could not be checked: ${describeError(e, service.knownSecrets())}`,
+      `Inkwell: the key for ${profile.label} is saved, but it could not be checked. ${describeError(e, [...service.knownSecrets(), key])}`,
     );
   }
 }

@@ -130,8 +130,21 @@ export class ProviderService implements vscode.Disposable {
     return pending;
   }
 
-  private async fetchModels(profile: ProviderProfile, options: { interactive: boolean; signal?: AbortSignal }): Promise<ModelInfo[]> {
-    const { headers, secrets } = await this.headers(profile, options);
+  /**
+   * Tries a key the writer has typed but Inkwell has not stored yet: the stored key stays until
+   * this one is proven. On success the list is cached as the session's list.
+   */
+  async tryKey(profile: ProviderProfile, key: string): Promise<ModelInfo[]> {
+    this.log.rememberSecret(key);
+    const models = await this.fetchModels(profile, { interactive: false, key });
+    this.modelCache.set(`${profile.id} ${profile.baseUrl}`, Promise.resolve(models));
+    return models;
+  }
+
+  private async fetchModels(profile: ProviderProfile, options: { interactive: boolean; signal?: AbortSignal; key?: string }): Promise<ModelInfo[]> {
+    const { headers, secrets } = options.key
+      ? { headers: { ...profile.extraHeaders, Authorization: `Bearer ${options.key}` }, secrets: [options.key] }
+      : await this.headers(profile, options);
     const settings = new Settings();
     const { json } = await sendJson({
       url: `${apiBase(profile.baseUrl)}/models`,

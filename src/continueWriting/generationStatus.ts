@@ -8,6 +8,7 @@ export class GenerationStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('inkwell.generation', vscode.StatusBarAlignment.Right, 99);
   private running = 0;
   private hideTimer: NodeJS.Timeout | undefined;
+  private lastProgressAt = 0;
 
   constructor() {
     this.item.name = 'Inkwell Generation';
@@ -24,8 +25,13 @@ export class GenerationStatus implements vscode.Disposable {
   }
 
   progress(tokens: number, startedAt: number, firstTokenAt: number | undefined): void {
-    const seconds = firstTokenAt ? (Date.now() - firstTokenAt) / 1000 : 0;
-    const rate = seconds > 0.2 ? ` · ${(tokens / seconds).toFixed(0)} tok/s` : '';
+    // Ten updates a second is as fast as anyone reads; more costs the stream time on every token.
+    const now = Date.now();
+    if (now - this.lastProgressAt < 100) return;
+    this.lastProgressAt = now;
+    const seconds = firstTokenAt ? (now - firstTokenAt) / 1000 : 0;
+    // N tokens after the first one arrived span N − 1 intervals.
+    const rate = seconds > 0.2 && tokens > 1 ? ` · ${((tokens - 1) / seconds).toFixed(0)} tok/s` : '';
     this.item.text = `$(loading~spin) Inkwell: ${tokens} token${tokens === 1 ? '' : 's'}${rate}`;
     this.item.tooltip = `Writing for ${((Date.now() - startedAt) / 1000).toFixed(1)} s. Click or press Escape to stop.`;
   }

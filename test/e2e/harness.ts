@@ -151,6 +151,8 @@ export async function launchWorkbench(options: WorkbenchFixtureOptions = {}): Pr
       await page
         .locator('.editor-group-container.active .tab.active', { hasText: name })
         .waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      // Quick Open is still closing when the tab shows; a command palette opened now would be swallowed.
+      await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
     },
 
     waitForLog(pattern, timeoutMs = UI_TIMEOUT) {

@@ -48,6 +48,19 @@ describe('providers, keys and models', () => {
     }
   });
 
+  it('keeps the stored key when a new one is refused', async () => {
+    const api = await inkwell();
+    const server = await serverAsInfermatic();
+    try {
+      const profile = api.services.providers.profile('infermatic')!;
+      await assert.rejects(api.services.providers.tryKey(profile, 'sk-wrong-key-000'), (e: Error & { kind?: string }) => e.kind === 'auth');
+      const lookup = await api.services.providers.keys.lookup(profile);
+      assert.deepEqual(lookup, { status: 'ok', key: TEST_KEY, from: 'secrets' });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('sends no key on a redirect', async () => {
     const api = await inkwell();
     const capture = await startCaptureServer({ maxLifetimeMs: 60_000 });

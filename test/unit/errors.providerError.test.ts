@@ -174,6 +174,22 @@ describe('errors: parseErrorBody', () => {
     assert.ok(!e.providerMessage.includes('sk-canary-123'));
     assert.match(e.providerMessage, /\[redacted\]/);
   });
+
+  it("masks the key's tail and hash that litellm's 401 echoes", () => {
+    const body = JSON.stringify({
+      error: {
+        message:
+          'Authentication Error, Invalid proxy server token passed. Received API Key = sk-...9f3a, Key Hash (Token) =3b1f0c9e2d7a4b6c8e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d. Unable to find token in cache',
+        type: 'auth_error',
+        param: 'None',
+        code: '401',
+      },
+    });
+    const e = parseErrorBody(401, body);
+    assert.ok(!e.message.includes('9f3a'), e.message);
+    assert.ok(!/[0-9a-f]{32}/.test(e.message), e.message);
+    assert.match(e.providerMessage, /^Authentication Error, Invalid proxy server token passed\. Received API Key = \[redacted\], Key Hash \(Token\) =\[redacted\]\./);
+  });
 });
 
 describe('errors: stream payloads', () => {
