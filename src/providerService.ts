@@ -8,6 +8,8 @@ import { ApiKeyStore } from './apiKeys';
 import { Settings } from './settings';
 import { Log } from './log';
 
+const MODELS_BY_PROVIDER = 'inkwell.modelsByProvider';
+
 /** The provider and model the user chose, with the key that goes with them. */
 export interface ActiveTarget {
   profile: ProviderProfile;
@@ -28,6 +30,7 @@ export class ProviderService implements vscode.Disposable {
   constructor(
     readonly keys: ApiKeyStore,
     private readonly log: Log,
+    private readonly globalState: vscode.Memento,
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -192,8 +195,14 @@ export class ProviderService implements vscode.Disposable {
     }
   }
 
+  /** Switching provider brings back the model last used with it (or its default): model ids are per provider. */
   async selectProvider(id: string): Promise<void> {
+    const current = this.active();
+    if (current.profile.id === id) return;
+    const remembered = this.globalState.get<Record<string, string>>(MODELS_BY_PROVIDER, {});
+    await this.globalState.update(MODELS_BY_PROVIDER, { ...remembered, [current.profile.id]: current.model });
     await Settings.setGlobal('inkwell.provider', id);
+    await Settings.setGlobal('inkwell.model', remembered[id] ?? '');
   }
 
   async selectModel(model: string): Promise<void> {

@@ -20,7 +20,7 @@ export interface Services {
 export function createServices(context: vscode.ExtensionContext): Services {
   const log = new Log();
   const keys = new ApiKeyStore(context.secrets, context.globalState, log);
-  const providers = new ProviderService(keys, log);
+  const providers = new ProviderService(keys, log, context.globalState);
   const tokens = new TokenService(context, providers, log);
   context.subscriptions.push(log, providers, tokens);
   return {

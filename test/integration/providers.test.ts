@@ -61,6 +61,20 @@ describe('providers, keys and models', () => {
     }
   });
 
+  it('brings back the model last used with a provider when switching to it', async () => {
+    const api = await inkwell();
+    const providers = api.services.providers;
+    await setUserSetting('inkwell.provider', 'infermatic');
+    await setUserSetting('inkwell.model', 'Midnight-Miqu-70B-v1.5');
+    await providers.selectProvider('aimlapi');
+    assert.deepEqual([providers.active().profile.id, providers.active().model], ['aimlapi', 'anthracite-org/magnum-v4-72b']);
+    await providers.selectModel('some-other/model');
+    await providers.selectProvider('infermatic');
+    assert.equal(providers.active().model, 'Midnight-Miqu-70B-v1.5');
+    await providers.selectProvider('aimlapi');
+    assert.equal(providers.active().model, 'some-other/model');
+  });
+
   it('sends no key on a redirect', async () => {
     const api = await inkwell();
     const capture = await startCaptureServer({ maxLifetimeMs: 60_000 });
