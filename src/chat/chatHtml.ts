@@ -1,6 +1,7 @@
 // The chat webview's HTML and its Content Security Policy (security item 7). No vscode import, so
 // unit tests can render it and read the policy back.
 import { randomBytes } from 'crypto';
+import type { InitialState } from '../core/protocol/chatProtocol';
 
 export interface ChatHtmlInput {
   /** webview.cspSource */
@@ -13,6 +14,24 @@ export interface ChatHtmlInput {
   nonce: string;
   /** Date.now() when the extension rendered the page; the benchmarks split the open time with it. */
   renderedAt?: number;
+  /** The conversation and config, embedded as inert JSON so the page paints before the handshake. */
+  initialState?: InitialState;
+}
+
+export const INITIAL_STATE_ID = 'inkwell-initial-state';
+
+/**
+ * JSON safe inside a <script type="application/json"> element: `<` (so neither `</script>` nor
+ * `<!--` can end or change the element), `>`, `&` and the JS line separators are \u-escaped;
+ * JSON.parse gives back exactly the same value.
+ */
+export function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** 128 random bits from crypto, base64: what a CSP nonce-source accepts. */
@@ -51,7 +70,9 @@ export function renderChatHtml(input: ChatHtmlInput): string {
 <title>Inkwell Chat</title>
 </head>
 <body${input.renderedAt === undefined ? '' : ` data-rendered-at="${Math.round(input.renderedAt)}"`}>
-<div id="app" class="app" aria-busy="true"></div>
+<div id="app" class="app" aria-busy="true"></div>${
+    input.initialState === undefined ? '' : `\n<script type="application/json" id="${INITIAL_STATE_ID}">${scriptSafeJson(input.initialState)}</script>`
+  }
 <script nonce="${attr(nonce)}" src="${attr(input.scriptUri)}"></script>
 </body>
 </html>`;

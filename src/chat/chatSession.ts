@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import {
   ErrorAction,
   ExtensionToWebview,
+  InitialState,
+  InitialStateMessage,
   PanelConfig,
   Passage,
   WebviewToExtension,
@@ -413,18 +415,24 @@ export class ChatSession implements vscode.Disposable {
   // -------------------------------------------------------------------------------------------
   // Posting state
 
-  private postConversation(): void {
+  private conversationMessage(): InitialStateMessage {
     const running = this.running ? { requestId: this.running.requestId, messageId: this.running.messageId } : undefined;
-    this.post({ type: 'conversation', conversation: toView(this.store.current), ...(running ? { running } : {}) });
+    return { type: 'conversation', conversation: toView(this.store.current), ...(running ? { running } : {}) };
   }
 
-  private postTurn(turn: ChatTurn): void {
-    this.post({ type: 'message', message: turnView(turn) });
+  private postConversation(): void {
+    this.post(this.conversationMessage());
   }
 
-  /** The panel's provider, model, preset and system prompt; the model list follows when loaded. */
-  postConfig(refresh = false): void {
-    if (!this.poster && this.postListeners.size === 0) return;
+  /**
+   * The conversation and the panel's config as they are now, for the page's HTML: the page paints
+   * them before its ready handshake; connect() posts them again and the page takes those as final.
+   */
+  initialState(): InitialState {
+    return { messages: [this.conversationMessage(), { type: 'config', config: this.configView() }] };
+  }
+
+  private configView(): PanelConfig {
     const { profile, model } = this.services.providers.active();
     const conversation = this.store.current;
     const config: PanelConfig = {
@@ -439,7 +447,19 @@ export class ChatSession implements vscode.Disposable {
     const known = this.models?.providerId === profile.id ? this.models : undefined;
     if (known?.list) config.models = known.list;
     if (known?.error) config.modelsError = known.error;
-    this.post({ type: 'config', config });
+    return config;
+  }
+
+  private postTurn(turn: ChatTurn): void {
+    this.post({ type: 'message', message: turnView(turn) });
+  }
+
+  /** The panel's provider, model, preset and system prompt; the model list follows when loaded. */
+  postConfig(refresh = false): void {
+    if (!this.poster && this.postListeners.size === 0) return;
+    const { profile } = this.services.providers.active();
+    const known = this.models?.providerId === profile.id ? this.models : undefined;
+    this.post({ type: 'config', config: this.configView() });
     if (known && !refresh) return;
     this.models = { providerId: profile.id };
     this.services.providers.listModels(profile, { interactive: false, refresh }).then(

@@ -37,7 +37,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       view.onDidChangeVisibility(() => {
         // A hidden webview loses its page; the next show reloads it and it says ready again.
-        if (!view.visible) this.session.disconnect();
+        // The page comes back from the HTML it was given: give it the state as it is now.
+        if (!view.visible) {
+          this.session.disconnect();
+          view.webview.html = this.html(view.webview);
+        }
       }),
       view.onDidDispose(() => {
         if (this.view === view) {
@@ -78,6 +82,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
       codiconUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicons', 'codicon.css')).toString(),
       renderedAt: Date.now(),
+      initialState: this.session.initialState(),
     });
   }
 

@@ -5,6 +5,8 @@ import type {
   ConversationView,
   ErrorAction,
   ExtensionToWebview,
+  InitialState,
+  InitialStateMessage,
   MessageView,
   PanelConfig,
   Passage,
@@ -31,6 +33,9 @@ const state: State = { conversation: undefined, running: undefined, config: unde
 const messageElements = new Map<string, HTMLElement>();
 const pendingRender = new Set<string>();
 let firstPaintDone = false;
+let fullRenderReported = false;
+/** The conversation painted from the page's HTML, until the extension posts its own after ready. */
+let embeddedConversation: string | undefined;
 
 // ---------------------------------------------------------------------------------------------
 // Layout
@@ -273,7 +278,8 @@ function renderConversation(): void {
     });
   }
   const done = () => {
-    if (!first) return;
+    if (fullRenderReported) return;
+    fullRenderReported = true;
     document.body.dataset.fullRenderMs = (performance.now() - started).toFixed(1);
     document.body.dataset.buildMs = buildMs.toFixed(1);
     post({ type: 'rendered', messages: list.length, ms: buildMs });
@@ -403,6 +409,13 @@ function persistDraft(): void {
 function onMessage(message: ExtensionToWebview): void {
   switch (message.type) {
     case 'conversation':
+      if (embeddedConversation !== undefined) {
+        // The first conversation after the handshake is the authoritative one; when it is what the
+        // page already painted from its HTML, the painted messages stay (nothing is built twice).
+        const same = embeddedConversation === conversationKey(message);
+        embeddedConversation = undefined;
+        if (same) return;
+      }
       if (state.conversation?.id !== message.conversation.id) stickToBottom = true;
       state.conversation = message.conversation;
       state.running = message.running;
@@ -588,4 +601,38 @@ input.value = draft.draft;
 state.passage = draft.passage;
 renderPassage();
 updateComposer();
+
+function conversationKey(message: Extract<ExtensionToWebview, { type: 'conversation' }>): string {
+  return JSON.stringify([message.conversation, message.running ?? null]);
+}
+
+/**
+ * The state the extension embedded in the HTML (inert JSON, not a script): painted now, before the
+ * handshake. Only the conversation and config are taken; they go through the same rendering (and
+ * the same markdown sanitizer) as posted messages.
+ */
+function applyInitialState(): void {
+  const el = document.getElementById('inkwell-initial-state');
+  if (!el || el.getAttribute('type') !== 'application/json') return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(el.textContent ?? '');
+  } catch {
+    return;
+  } finally {
+    el.remove();
+  }
+  const messages = (parsed as Partial<InitialState> | null)?.messages;
+  if (!Array.isArray(messages)) return;
+  for (const m of messages as InitialStateMessage[]) {
+    if (typeof m !== 'object' || m === null) continue;
+    if (m.type === 'conversation' && typeof m.conversation === 'object' && m.conversation !== null && Array.isArray(m.conversation.messages)) {
+      onMessage(m);
+      embeddedConversation = conversationKey(m);
+    } else if (m.type === 'config' && typeof m.config === 'object' && m.config !== null) {
+      onMessage(m);
+    }
+  }
+}
+applyInitialState();
 post({ type: 'ready' });

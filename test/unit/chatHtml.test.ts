@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { JSDOM } from 'jsdom';
-import { chatCsp, chatNonce, renderChatHtml } from '../../src/chat/chatHtml';
+import { chatCsp, chatNonce, INITIAL_STATE_ID, renderChatHtml, scriptSafeJson } from '../../src/chat/chatHtml';
+import type { InitialState } from '../../src/core/protocol/chatProtocol';
 
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
 
@@ -68,5 +69,104 @@ describe('chat webview HTML and CSP', () => {
     const html = renderChatHtml({ cspSource: 'x" onload="alert(1)', nonce: 'n', scriptUri: 's', styleUri: 's', codiconUri: 'c' });
     const doc = new JSDOM(html).window.document;
     assert.strictEqual(doc.querySelector('[onload]'), null);
+  });
+});
+
+describe('chat webview HTML: the embedded initial state', () => {
+  const hostile = '</script><script>alert(1)</script><!-- <script> & \u2028 \u2029 </SCRIPT >';
+  const initialState: InitialState = {
+    messages: [
+      {
+        type: 'conversation',
+        conversation: {
+          id: 'c1',
+          title: hostile,
+          messages: [
+            { id: 'm1', role: 'user', text: hostile, status: 'done', passage: { text: hostile, source: '</script>' } },
+            { id: 'm2', role: 'assistant', text: `**bold** ${hostile}`, status: 'done', model: hostile },
+          ],
+        },
+      },
+      {
+        type: 'config',
+        config: {
+          providers: [{ id: 'p', label: hostile }],
+          providerId: 'p',
+          model: hostile,
+          presets: [],
+          presetId: 'balanced',
+          systemPrompt: hostile,
+          systemPromptIsDefault: false,
+        },
+      },
+    ],
+  };
+
+  function renderWithState() {
+    const nonce = chatNonce();
+    const html = renderChatHtml({
+      cspSource: CSP_SOURCE,
+      nonce,
+      scriptUri: `${CSP_SOURCE}/ext/dist/webview.js`,
+      styleUri: `${CSP_SOURCE}/ext/dist/webview.css`,
+      codiconUri: `${CSP_SOURCE}/ext/dist/codicons/codicon.css`,
+      initialState,
+    });
+    return { nonce, html, doc: new JSDOM(html).window.document };
+  }
+
+  it('leaves the CSP exactly as it is without the state', () => {
+    const a = renderWithState();
+    const plain = renderOnce();
+    const without = (doc: Document, nonce: string) => [...policy(doc).entries()].map(([k, v]) => `${k} ${v.join(' ').replace(nonce, 'N')}`);
+    assert.deepStrictEqual(without(a.doc, a.nonce), without(plain.doc, plain.nonce));
+    assert.deepStrictEqual(policy(a.doc).get('default-src'), ["'none'"]);
+    assert.deepStrictEqual(policy(a.doc).get('script-src'), [`'nonce-${a.nonce}'`]);
+  });
+
+  it('is one inert JSON block that a </script> in a message cannot break out of', () => {
+    const { html, nonce, doc } = renderWithState();
+    const scripts = Array.from(doc.querySelectorAll('script'));
+    assert.strictEqual(scripts.length, 2, 'the JSON block and the bundle, nothing injected');
+    const json = doc.getElementById(INITIAL_STATE_ID);
+    assert.ok(json);
+    assert.strictEqual(json.getAttribute('type'), 'application/json');
+    assert.strictEqual(json.hasAttribute('nonce'), false);
+    assert.strictEqual(json.hasAttribute('src'), false);
+    const executable = scripts.filter((s) => s !== json);
+    assert.strictEqual(executable.length, 1);
+    assert.strictEqual(executable[0].getAttribute('nonce'), nonce);
+    assert.strictEqual(executable[0].textContent, '');
+    // Round trip: the page reads back exactly what the extension embedded.
+    assert.deepStrictEqual(JSON.parse(json.textContent ?? ''), initialState);
+    // Nothing in the block can end the element or open a comment/script.
+    assert.doesNotMatch(json.textContent ?? '', /<|>|&/);
+    const raw = html.slice(html.indexOf(`id="${INITIAL_STATE_ID}">`));
+    assert.strictEqual(raw.slice(0, raw.indexOf('</script>')).includes('<'), false);
+    assert.strictEqual(doc.querySelectorAll('script:not([src])').length, 1);
+    for (const el of Array.from(doc.querySelectorAll('*'))) {
+      for (const attr of Array.from(el.attributes)) assert.ok(!attr.name.startsWith('on'), `inline handler ${attr.name}`);
+    }
+  });
+
+  it('runs nothing from the state in a page that runs inline scripts', () => {
+    const { html } = renderWithState();
+    let ran = 0;
+    const dom = new JSDOM(html, {
+      runScripts: 'dangerously',
+      beforeParse(window) {
+        (window as unknown as { alert: () => void }).alert = () => ran++;
+      },
+    });
+    assert.strictEqual(ran, 0);
+    assert.strictEqual(dom.window.document.body.querySelectorAll('script').length, 2);
+  });
+
+  it('escapes to JSON that parses back to the same value', () => {
+    for (const value of [hostile, { a: '<!--', b: ['</script', '&amp;', '\u2028'] }, '']) {
+      const text = scriptSafeJson(value);
+      assert.doesNotMatch(text, /[<>&\u2028\u2029]/);
+      assert.deepStrictEqual(JSON.parse(text), value);
+    }
   });
 });

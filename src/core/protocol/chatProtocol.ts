@@ -86,6 +86,16 @@ export type ExtensionToWebview =
   | { type: 'focusInput' }
   | { type: 'notice'; text: string };
 
+/**
+ * What the extension embeds in the page's HTML (a non-executable JSON block) so the page can paint
+ * the conversation before the ready handshake. The same messages are posted again after `ready`;
+ * those are authoritative.
+ */
+export type InitialStateMessage = Extract<ExtensionToWebview, { type: 'conversation' } | { type: 'config' }>;
+export interface InitialState {
+  messages: InitialStateMessage[];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Webview → extension
 
