@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { textForInsertion } from '../core/chat/blockInsertion';
 
 /** Schemes of editors that show something other than the writer's text (output, logs, git views…). */
 const NOT_MANUSCRIPT = new Set(['output', 'debug', 'git', 'vscode-settings', 'comment', 'walkThroughSnippet']);
@@ -47,7 +48,17 @@ export class ManuscriptEditor implements vscode.Disposable {
     const selection = editor.selection;
     const start = how === 'replace' ? selection.start : selection.active;
     const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-    const normalized = text.replace(/\r?\n/g, eol);
+    const line = document.lineAt(start.line);
+    const placed =
+      how === 'insert' || selection.isEmpty
+        ? textForInsertion(text, {
+            lineBefore: line.text.slice(0, start.character),
+            lineAfter: line.text.slice(start.character),
+            previousLine: start.line > 0 ? document.lineAt(start.line - 1).text : undefined,
+            nextLine: start.line + 1 < document.lineCount ? document.lineAt(start.line + 1).text : undefined,
+          }, eol)
+        : text;
+    const normalized = placed.replace(/\r?\n/g, eol);
     const ok = await editor.edit(
       (b) => {
         if (how === 'replace' && !selection.isEmpty) b.replace(selection, normalized);
