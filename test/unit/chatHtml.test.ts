@@ -5,7 +5,7 @@ import type { InitialState } from '../../src/core/protocol/chatProtocol';
 
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
 
-function renderOnce() {
+function renderOnce(initialState?: InitialState) {
   const nonce = chatNonce();
   const html = renderChatHtml({
     cspSource: CSP_SOURCE,
@@ -13,6 +13,7 @@ function renderOnce() {
     scriptUri: `${CSP_SOURCE}/ext/dist/webview.js`,
     styleUri: `${CSP_SOURCE}/ext/dist/webview.css`,
     codiconUri: `${CSP_SOURCE}/ext/dist/codicons/codicon.css`,
+    ...(initialState ? { initialState } : {}),
   });
   return { nonce, html, doc: new JSDOM(html).window.document };
 }
@@ -102,18 +103,7 @@ describe('chat webview HTML: the embedded initial state', () => {
     ],
   };
 
-  function renderWithState() {
-    const nonce = chatNonce();
-    const html = renderChatHtml({
-      cspSource: CSP_SOURCE,
-      nonce,
-      scriptUri: `${CSP_SOURCE}/ext/dist/webview.js`,
-      styleUri: `${CSP_SOURCE}/ext/dist/webview.css`,
-      codiconUri: `${CSP_SOURCE}/ext/dist/codicons/codicon.css`,
-      initialState,
-    });
-    return { nonce, html, doc: new JSDOM(html).window.document };
-  }
+  const renderWithState = () => renderOnce(initialState);
 
   it('leaves the CSP exactly as it is without the state', () => {
     const a = renderWithState();
