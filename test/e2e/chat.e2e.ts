@@ -95,7 +95,11 @@ describe('chat panel (e2e)', function () {
     await item.hover();
     await page.waitForTimeout(150);
     await item.click();
-    if (await item.isVisible()) await page.keyboard.press('Enter');
+    // Enter only while the menu is really still open: once it has closed, Enter would go to the
+    // editor and replace the selected line.
+    const menu = page.locator('.monaco-menu').first();
+    const closed = await menu.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false);
+    if (!closed) await page.keyboard.press('Enter');
     const frame = chatFrame(page);
     const chip = frame.locator('.passage-chip:not([hidden])');
     await chip.waitFor();
