@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { redactSecrets } from './core/errors/redact';
 
 /**
  * The "Inkwell" output channel. Every line passes through the redactor, which knows every key
@@ -14,10 +15,8 @@ export class Log implements vscode.Disposable {
     if (secret.length >= 4) this.secrets.add(secret);
   }
 
-  redact(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join('[redacted]');
-    return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{4,}/gi, '$1[redacted]');
+  private redact(text: string): string {
+    return redactSecrets(text, [...this.secrets]);
   }
 
   knownSecrets(): string[] {

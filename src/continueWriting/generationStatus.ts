@@ -16,6 +16,7 @@ export class GenerationStatus implements vscode.Disposable {
 
   start(): void {
     this.running++;
+    this.lastProgressAt = 0;
     if (this.hideTimer) clearTimeout(this.hideTimer);
     this.item.text = '$(loading~spin) Inkwell: waiting for the model…';
     this.item.tooltip = 'Click or press Escape to stop';

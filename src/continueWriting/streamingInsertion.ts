@@ -51,19 +51,17 @@ export class StreamingInsertion implements vscode.Disposable {
       }),
       this.stopEmitter,
     );
-    if ('tabGroups' in vscode.window) {
-      // A closed tab may keep its document alive for a while; the writer closing it means stop.
-      this.disposables.push(
-        vscode.window.tabGroups.onDidChangeTabs((e) => {
-          const uri = this.document.uri.toString();
-          const closedHere = e.closed.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri);
-          const stillOpen = vscode.window.tabGroups.all.some((g) =>
-            g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri),
-          );
-          if (closedHere && !stillOpen) this.stop('document-closed');
-        }),
-      );
-    }
+    // A closed tab may keep its document alive for a while; the writer closing it means stop.
+    this.disposables.push(
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        const uri = this.document.uri.toString();
+        const closedHere = e.closed.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri);
+        const stillOpen = vscode.window.tabGroups.all.some((g) =>
+          g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri),
+        );
+        if (closedHere && !stillOpen) this.stop('document-closed');
+      }),
+    );
   }
 
   get isStopped(): boolean {
