@@ -4,12 +4,14 @@ import { randomBytes } from 'crypto';
 import type { InitialState } from '../core/protocol/chatProtocol';
 
 export interface ChatHtmlInput {
-  /** webview.cspSource */
+  /** webview.cspSource: where the codicon font comes from. */
   cspSource: string;
-  /** webview.asWebviewUri(...) of dist/webview.js, dist/webview.css and the codicon stylesheet. */
-  scriptUri: string;
-  styleUri: string;
-  codiconUri: string;
+  /**
+   * The webview bundle and its stylesheets, inlined under the render's nonce: the page then needs
+   * no round trip through the webview's resource loader before its first paint.
+   */
+  script: string;
+  styles: string;
   /** A fresh nonce; chatNonce() per render. */
   nonce: string;
   /** Date.now() when the extension rendered the page; the benchmarks split the open time with it. */
@@ -39,11 +41,25 @@ export function chatNonce(): string {
   return randomBytes(16).toString('base64');
 }
 
+/**
+ * Text safe inside an inline <script> element: nothing in it can end the element (`</script`) or
+ * switch the HTML parser into the script-escaped states (`<!--`, `<script`). The replacements mean
+ * the same in JS strings, regular expressions and comments, the only places a bundle has such text.
+ */
+export function scriptSafe(text: string): string {
+  return text.replace(/<\/(script)/gi, '<\\/$1').replace(/<(!--|script)/gi, '\\x3C$1');
+}
+
+/** Text safe inside an inline <style> element (raw text: only `</style` can end it; `\/` is `/` in CSS). */
+export function styleSafe(text: string): string {
+  return text.replace(/<\/(style)/gi, '<\\/$1');
+}
+
 export function chatCsp(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
-    `style-src ${cspSource}`,
+    `style-src 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
     "connect-src 'none'",
@@ -65,15 +81,14 @@ export function renderChatHtml(input: ChatHtmlInput): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(chatCsp(input.cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(input.codiconUri)}">
-<link rel="stylesheet" href="${attr(input.styleUri)}">
+<style nonce="${attr(nonce)}">${styleSafe(input.styles)}</style>
 <title>Inkwell Chat</title>
 </head>
 <body${input.renderedAt === undefined ? '' : ` data-rendered-at="${Math.round(input.renderedAt)}"`}>
 <div id="app" class="app" aria-busy="true"></div>${
     input.initialState === undefined ? '' : `\n<script type="application/json" id="${INITIAL_STATE_ID}">${scriptSafeJson(input.initialState)}</script>`
   }
-<script nonce="${attr(nonce)}" src="${attr(input.scriptUri)}"></script>
+<script nonce="${attr(nonce)}">${scriptSafe(input.script)}</script>
 </body>
 </html>`;
 }

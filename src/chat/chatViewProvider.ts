@@ -3,6 +3,7 @@ import { parseWebviewMessage } from '../core/protocol/chatProtocol';
 import { Log } from '../log';
 import { chatNonce, renderChatHtml } from './chatHtml';
 import { ChatSession } from './chatSession';
+import { readWebviewAssets } from './webviewAssets';
 
 export const CHAT_VIEW_ID = 'inkwell.chat';
 
@@ -78,9 +79,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return renderChatHtml({
       cspSource: webview.cspSource,
       nonce: chatNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
-      codiconUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicons', 'codicon.css')).toString(),
+      ...readWebviewAssets(webview, dist),
       renderedAt: Date.now(),
       initialState: this.session.initialState(),
     });

@@ -1,18 +1,19 @@
 import * as assert from 'assert';
 import { JSDOM } from 'jsdom';
-import { chatCsp, chatNonce, INITIAL_STATE_ID, renderChatHtml, scriptSafeJson } from '../../src/chat/chatHtml';
+import { chatCsp, chatNonce, INITIAL_STATE_ID, renderChatHtml, scriptSafe, scriptSafeJson, styleSafe } from '../../src/chat/chatHtml';
 import type { InitialState } from '../../src/core/protocol/chatProtocol';
 
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
+const BUNDLE = 'document.body.dataset.bundleRan = "yes";';
+const STYLES = `@font-face { font-family: "codicon"; src: url("${CSP_SOURCE}/ext/dist/codicons/codicon.ttf") format("truetype"); }\nbody { margin: 0; }`;
 
 function renderOnce(initialState?: InitialState) {
   const nonce = chatNonce();
   const html = renderChatHtml({
     cspSource: CSP_SOURCE,
     nonce,
-    scriptUri: `${CSP_SOURCE}/ext/dist/webview.js`,
-    styleUri: `${CSP_SOURCE}/ext/dist/webview.css`,
-    codiconUri: `${CSP_SOURCE}/ext/dist/codicons/codicon.css`,
+    script: BUNDLE,
+    styles: STYLES,
     ...(initialState ? { initialState } : {}),
   });
   return { nonce, html, doc: new JSDOM(html).window.document };
@@ -30,29 +31,64 @@ function policy(doc: Document): Map<string, string[]> {
 }
 
 describe('chat webview HTML and CSP', () => {
-  it('has default-src none, a nonce for scripts, theme-served styles, fonts and images', () => {
+  it('has default-src none, the render nonce for scripts and styles, fonts and images from the webview', () => {
     const { nonce, doc } = renderOnce();
     const csp = policy(doc);
     assert.deepStrictEqual(csp.get('default-src'), ["'none'"]);
     assert.deepStrictEqual(csp.get('script-src'), [`'nonce-${nonce}'`]);
-    assert.deepStrictEqual(csp.get('style-src'), [CSP_SOURCE]);
+    assert.deepStrictEqual(csp.get('style-src'), [`'nonce-${nonce}'`]);
     assert.deepStrictEqual(csp.get('font-src'), [CSP_SOURCE]);
     assert.deepStrictEqual(csp.get('img-src'), [CSP_SOURCE, 'data:']);
     const all = [...csp.values()].flat().join(' ');
     assert.doesNotMatch(all, /unsafe-eval|unsafe-inline|\*|https?:\/\/(?!file\+)/);
   });
 
-  it('loads only nonce-bearing scripts from the extension, and no inline script', () => {
+  it('inlines the bundle and the styles under the nonce, and loads no script or stylesheet', () => {
     const { nonce, doc } = renderOnce();
     const scripts = Array.from(doc.querySelectorAll('script'));
     assert.strictEqual(scripts.length, 1);
     assert.strictEqual(scripts[0].getAttribute('nonce'), nonce);
-    assert.ok(scripts[0].getAttribute('src')?.startsWith(CSP_SOURCE));
-    assert.strictEqual(scripts[0].textContent, '');
+    assert.strictEqual(scripts[0].hasAttribute('src'), false);
+    assert.strictEqual(scripts[0].textContent, BUNDLE);
+    const styles = Array.from(doc.querySelectorAll('style'));
+    assert.strictEqual(styles.length, 1);
+    assert.strictEqual(styles[0].getAttribute('nonce'), nonce);
+    assert.strictEqual(styles[0].textContent, STYLES);
+    assert.strictEqual(doc.querySelectorAll('link').length, 0);
     for (const el of Array.from(doc.querySelectorAll('*'))) {
-      for (const attr of Array.from(el.attributes)) assert.ok(!attr.name.startsWith('on'), `inline handler ${attr.name}`);
+      for (const attr of Array.from(el.attributes)) {
+        assert.ok(!attr.name.startsWith('on'), `inline handler ${attr.name}`);
+        assert.notStrictEqual(attr.name, 'style', 'an inline style attribute');
+      }
     }
-    for (const link of Array.from(doc.querySelectorAll('link[rel=stylesheet]'))) assert.ok(link.getAttribute('href')?.startsWith(CSP_SOURCE));
+  });
+
+  it('inlines a bundle whose text would end or escape the element, unchanged in meaning', () => {
+    // What minified libraries contain (DOMPurify's "<!-->", marked's /<!--/ and tag-name regexes),
+    // and the worst a bundle could: text that ends the element or opens a nested script.
+    const hostileScript = [
+      'window.values = ["</script><script>window.injected = 1</script>", "<!--<script>", "</SCRIPT >", `<\/script>`];',
+      // marked composes its rules from other rules' .source, so the escaped text must still match '<'.
+      'const comment = /<!--(?:-?>|[\\s\\S]*?(?:-->|$))/;',
+      'window.regexes = [comment.test("<!-- note -->"), new RegExp("^(?:" + comment.source + ")x").test("<!-->x"), /<script/iu.test("<SCRIPT")].map(String);',
+    ].join('\n');
+    const hostileStyles = 'body::after { content: "</style><script>window.injected = 2</script>"; }';
+    const html = renderChatHtml({ cspSource: CSP_SOURCE, nonce: 'n', script: hostileScript, styles: hostileStyles });
+    const dom = new JSDOM(html, { runScripts: 'dangerously' });
+    const w = dom.window as unknown as { values?: string[]; regexes?: string[]; injected?: number };
+    assert.strictEqual(w.injected, undefined, 'text in the bundle or the styles ran as a script of its own');
+    assert.strictEqual(dom.window.document.querySelectorAll('script').length, 1);
+    assert.strictEqual(dom.window.document.querySelectorAll('style').length, 1);
+    // The escaped bundle means exactly what the original does.
+    const reference = new JSDOM('', { runScripts: 'outside-only' });
+    reference.window.eval(hostileScript);
+    const expected = reference.window as unknown as { values: string[]; regexes: string[] };
+    assert.deepStrictEqual(Array.from(expected.regexes), ['true', 'true', 'true']);
+    assert.deepStrictEqual(Array.from(w.values ?? []), Array.from(expected.values));
+    assert.deepStrictEqual(Array.from(w.regexes ?? []), Array.from(expected.regexes));
+    assert.strictEqual(dom.window.document.querySelector('style')?.textContent?.includes('</style'), false);
+    assert.doesNotMatch(scriptSafe(hostileScript), /<\/script|<!--|<script/i);
+    assert.doesNotMatch(styleSafe(hostileStyles), /<\/style/i);
   });
 
   it('uses a fresh nonce from crypto on every render', () => {
@@ -67,7 +103,7 @@ describe('chat webview HTML and CSP', () => {
 
   it('escapes what it puts into attributes', () => {
     assert.match(chatCsp('a"b', 'n'), /a"b/);
-    const html = renderChatHtml({ cspSource: 'x" onload="alert(1)', nonce: 'n', scriptUri: 's', styleUri: 's', codiconUri: 'c' });
+    const html = renderChatHtml({ cspSource: 'x" onload="alert(1)', nonce: 'n" onload="alert(2)', script: '', styles: '' });
     const doc = new JSDOM(html).window.document;
     assert.strictEqual(doc.querySelector('[onload]'), null);
   });
@@ -126,14 +162,14 @@ describe('chat webview HTML: the embedded initial state', () => {
     const executable = scripts.filter((s) => s !== json);
     assert.strictEqual(executable.length, 1);
     assert.strictEqual(executable[0].getAttribute('nonce'), nonce);
-    assert.strictEqual(executable[0].textContent, '');
+    assert.strictEqual(executable[0].textContent, BUNDLE);
     // Round trip: the page reads back exactly what the extension embedded.
     assert.deepStrictEqual(JSON.parse(json.textContent ?? ''), initialState);
     // Nothing in the block can end the element or open a comment/script.
     assert.doesNotMatch(json.textContent ?? '', /<|>|&/);
     const raw = html.slice(html.indexOf(`id="${INITIAL_STATE_ID}">`));
     assert.strictEqual(raw.slice(0, raw.indexOf('</script>')).includes('<'), false);
-    assert.strictEqual(doc.querySelectorAll('script:not([src])').length, 1);
+    assert.strictEqual(doc.querySelectorAll('script[type="application/json"]').length, 1);
     for (const el of Array.from(doc.querySelectorAll('*'))) {
       for (const attr of Array.from(el.attributes)) assert.ok(!attr.name.startsWith('on'), `inline handler ${attr.name}`);
     }
@@ -149,6 +185,8 @@ describe('chat webview HTML: the embedded initial state', () => {
       },
     });
     assert.strictEqual(ran, 0);
+    // The page does run inline scripts: the nonce-bearing bundle ran, the state did not.
+    assert.strictEqual(dom.window.document.body.dataset.bundleRan, 'yes');
     assert.strictEqual(dom.window.document.body.querySelectorAll('script').length, 2);
   });
 
