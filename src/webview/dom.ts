@@ -1,3 +1,5 @@
+import type { ChatIcon } from './icons';
+
 type Child = Node | string | null | undefined | false;
 
 /** A small element builder: h('button', { class: 'x', title: 'y' }, 'text'). Attributes only, never HTML. */
@@ -18,9 +20,14 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/** A decorative codicon (hidden from screen readers); `modifier` such as 'codicon-modifier-spin'. */
+export function codicon(icon: ChatIcon, modifier = ''): HTMLElement {
+  return h('span', { class: `codicon codicon-${icon} ${modifier}`.trim(), 'aria-hidden': 'true' });
+}
+
 /** A toolbar button with a codicon and an accessible name. */
-export function iconButton(icon: string, label: string, action: string, extraClass = ''): HTMLButtonElement {
+export function iconButton(icon: ChatIcon, label: string, action: string, extraClass = ''): HTMLButtonElement {
   const button = h('button', { type: 'button', class: `icon-button ${extraClass}`.trim(), title: label, 'aria-label': label, 'data-action': action });
-  button.append(h('span', { class: `codicon codicon-${icon}`, 'aria-hidden': 'true' }));
+  button.append(codicon(icon));
   return button;
 }

@@ -14,7 +14,7 @@ import type {
 } from '../core/protocol/chatProtocol';
 import { assertNever } from '../core/protocol/chatProtocol';
 import { createMarkdownRenderer } from '../core/chat/renderMarkdown';
-import { h, iconButton } from './dom';
+import { codicon, h, iconButton } from './dom';
 import { loadDraft, newRequestId, post, saveDraft } from './vscodeApi';
 
 const scriptStartedAt = performance.timeOrigin + performance.now();
@@ -69,7 +69,7 @@ const messagesEl = h('main', { class: 'messages' }, listEl);
 const emptyEl = h(
   'div',
   { class: 'empty' },
-  h('span', { class: 'codicon codicon-comment-discussion', 'aria-hidden': 'true' }),
+  codicon('comment-discussion'),
   h('p', {}, 'Talk to the model about your story.'),
   h('p', { class: 'hint' }, 'Select a passage and run “Send Selection to Chat” to ask about it.'),
 );
@@ -79,7 +79,7 @@ const passageSource = h('span', { class: 'passage-source' });
 const passageChip = h(
   'div',
   { class: 'passage-chip', hidden: true },
-  h('div', { class: 'passage-head' }, h('span', { class: 'codicon codicon-quote', 'aria-hidden': 'true' }), passageSource, iconButton('close', 'Remove the passage', 'remove-passage')),
+  h('div', { class: 'passage-head' }, codicon('quote'), passageSource, iconButton('close', 'Remove the passage', 'remove-passage')),
   passageText,
 );
 const input = h('textarea', {
@@ -118,13 +118,13 @@ function renderMarkdownInto(el: HTMLElement, text: string): void {
 }
 
 function statusLine(message: MessageView): HTMLElement | null {
-  if (message.status === 'stopped') return h('div', { class: 'msg-status' }, h('span', { class: 'codicon codicon-stop-circle', 'aria-hidden': 'true' }), 'Stopped. What arrived is kept.');
+  if (message.status === 'stopped') return h('div', { class: 'msg-status' }, codicon('stop-circle'), 'Stopped. What arrived is kept.');
   if ((message.status === 'error' || message.status === 'cut') && message.error) {
     const actions = (message.errorActions ?? ['retry']).map((action) => errorActionButton(action));
     return h(
       'div',
       { class: 'msg-error', role: 'alert' },
-      h('span', { class: 'codicon codicon-error', 'aria-hidden': 'true' }),
+      codicon('error'),
       h('span', { class: 'msg-error-text' }, message.error),
       h('span', { class: 'msg-error-actions' }, ...actions),
     );
@@ -166,8 +166,8 @@ function buildMessage(message: MessageView): HTMLElement {
   const running = state.running?.messageId === message.id;
   const who =
     message.role === 'user'
-      ? h('span', { class: 'who' }, h('span', { class: 'codicon codicon-account', 'aria-hidden': 'true' }), 'You')
-      : h('span', { class: 'who' }, h('span', { class: 'codicon codicon-feedback', 'aria-hidden': 'true' }), message.model || 'Model');
+      ? h('span', { class: 'who' }, codicon('account'), 'You')
+      : h('span', { class: 'who' }, codicon('feedback'), message.model || 'Model');
   const actions = buildActions(message);
   const article = h(
     'article',
@@ -205,7 +205,7 @@ function buildMessage(message: MessageView): HTMLElement {
     const body = h('div', { class: message.role === 'assistant' ? 'msg-body markdown' : 'msg-body plain' });
     if (message.role === 'assistant') renderMarkdownInto(body, message.text);
     else body.textContent = message.text;
-    if (running && !message.text) body.append(h('span', { class: 'waiting' }, h('span', { class: 'codicon codicon-loading codicon-modifier-spin', 'aria-hidden': 'true' }), ' Waiting for the model…'));
+    if (running && !message.text) body.append(h('span', { class: 'waiting' }, codicon('loading', 'codicon-modifier-spin'), ' Waiting for the model…'));
     article.append(body);
   }
   const status = statusLine(message);
