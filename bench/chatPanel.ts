@@ -1,7 +1,8 @@
 // Chat panel benchmarks: `npm run build && npx tsc -p tsconfig.test.json && node out/bench/chatPanel.js`
 //   1. the webview bundle's size, minified (goal ≤ 150 KB);
 //   2. click on the activity-bar icon → the panel's first paint, in the real workbench (goal ≤ 300 ms):
-//      the first open of the session (VS Code creates its webview host) and re-opens;
+//      the first open of the session (VS Code creates its webview host; median over
+//      INKWELL_BENCH_LAUNCHES workbench launches, default 3) and re-opens;
 //   3. a 200-message conversation: time to render it when the panel opens (goal ≤ 200 ms), and the
 //      frame gaps while one more reply streams in under it.
 // Prints one JSON line per figure and a summary table.
@@ -16,6 +17,9 @@ import { startProviderTestServer } from '../test/server/providerTestServer';
 const root = path.resolve(__dirname, '../..');
 const EXCHANGES = Number(process.env.INKWELL_BENCH_EXCHANGES) || 100;
 const REOPENS = 5;
+/** Workbench launches for the first-open figure: each launch gives one first open. */
+const LAUNCHES = Math.max(1, Number(process.env.INKWELL_BENCH_LAUNCHES) || 3);
+const SETTLE_MS = Number(process.env.INKWELL_BENCH_SETTLE_MS ?? 15000);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -58,12 +62,28 @@ async function main(): Promise<void> {
     models: [{ id: 'story-model', contextLength: 2_000_000 }],
     maxLifetimeMs: 30 * 60_000,
   });
-  const wb = await launchWorkbench({ userSettings: { ...testServerSettings(server), 'workbench.colorTheme': 'Default Dark Modern' } });
+  const settings = { ...testServerSettings(server), 'workbench.colorTheme': 'Default Dark Modern' };
+  const show = (t: OpenTiming) => `${t.firstPaintMs.toFixed(0)} ms (page navigation at ${t.navigationMs.toFixed(0)}, script at ${t.scriptMs.toFixed(0)}, controls painted at ${t.shellPaintMs.toFixed(0)})`;
+  // The first open happens once per workbench: the extra launches measure only that.
+  const firstOpens: number[] = [];
+  for (let launch = 1; launch < LAUNCHES; launch++) {
+    const extra = await launchWorkbench({ userSettings: settings });
+    try {
+      await extra.openFile('chapter-01.md');
+      await extra.page.waitForTimeout(SETTLE_MS);
+      const t = await clickOpenChatTimed(extra.page);
+      console.log(`first open, launch ${launch}: ${show(t)}`);
+      firstOpens.push(t.firstPaintMs);
+    } finally {
+      await extra.close();
+    }
+  }
+  const wb = await launchWorkbench({ userSettings: settings });
   const page = wb.page;
   try {
     await wb.openFile('chapter-01.md');
     // Let the workbench finish starting (extensions, indexing) so the first open measures the panel.
-    await page.waitForTimeout(Number(process.env.INKWELL_BENCH_SETTLE_MS ?? 15000));
+    await page.waitForTimeout(SETTLE_MS);
     await page.evaluate(() => {
       const w = window as unknown as { __iframeAt?: number };
       new MutationObserver(() => {
@@ -76,16 +96,17 @@ async function main(): Promise<void> {
       await chatFrame(page).locator('body').waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
       await page.waitForTimeout(300);
     };
-    const show = (t: OpenTiming) => `${t.firstPaintMs.toFixed(0)} ms (page navigation at ${t.navigationMs.toFixed(0)}, script at ${t.scriptMs.toFixed(0)}, controls painted at ${t.shellPaintMs.toFixed(0)})`;
 
     const before = await page.evaluate(() => performance.timeOrigin + performance.now());
     const cold = await clickOpenChatTimed(page);
     const iframeAt = await page.evaluate(() => (window as unknown as { __iframeAt?: number }).__iframeAt ?? 0);
-    console.log(`first open: ${show(cold)}; webview iframe inserted ${(iframeAt - before).toFixed(0)} ms after the click`);
+    firstOpens.push(cold.firstPaintMs);
+    console.log(`first open, launch ${LAUNCHES}: ${show(cold)}; webview iframe inserted ${(iframeAt - before).toFixed(0)} ms after the click`);
     const resolvedAt = Number(await chatFrame(page).locator('body').getAttribute('data-rendered-at'));
     console.log(`first open: the extension host rendered the view ${(resolvedAt - before).toFixed(0)} ms after the click`);
     report('click → the extension renders the view, first open', resolvedAt - before, 'ms');
-    report('click → first paint, first open of the session', cold.firstPaintMs, 'ms');
+    report(`click → first paint, first open of the session (median of ${firstOpens.length} launches)`, median(firstOpens), 'ms', '<= 300 ms');
+    console.log(`first opens: ${firstOpens.map((v) => v.toFixed(0)).join(', ')} ms`);
     const warm: OpenTiming[] = [];
     for (let i = 0; i < REOPENS; i++) {
       await close();
