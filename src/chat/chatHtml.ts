@@ -1,6 +1,7 @@
 // The chat webview's HTML and its Content Security Policy (security item 7). No vscode import, so
 // unit tests can render it and read the policy back.
 import { randomBytes } from 'crypto';
+import { INITIAL_STATE_ID, MARKDOWN_SCRIPT_ID } from '../core/chat/pageIds';
 import type { InitialState } from '../core/protocol/chatProtocol';
 
 export interface ChatHtmlInput {
@@ -12,6 +13,12 @@ export interface ChatHtmlInput {
    */
   script: string;
   styles: string;
+  /**
+   * The markdown renderer's bundle (marked + DOMPurify, most of the page's code). Inlined before the
+   * page's script when the page opens on messages to format; otherwise loaded from `src` (a webview
+   * URI) without blocking the first paint, and the page formats replies once it has run.
+   */
+  markdown: { script: string; src: string };
   /** A fresh nonce; chatNonce() per render. */
   nonce: string;
   /** Date.now() when the extension rendered the page; the benchmarks split the open time with it. */
@@ -19,8 +26,6 @@ export interface ChatHtmlInput {
   /** The conversation and config, embedded as inert JSON so the page paints before the handshake. */
   initialState?: InitialState;
 }
-
-export const INITIAL_STATE_ID = 'inkwell-initial-state';
 
 /**
  * JSON safe inside a <script type="application/json"> element: `<` (so neither `</script>` nor
@@ -73,6 +78,18 @@ function attr(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
+/** True when the page opens on a conversation with messages, which need the markdown renderer at once. */
+export function opensOnMessages(state: InitialState | undefined): boolean {
+  return state?.messages.some((m) => m.type === 'conversation' && m.conversation.messages.length > 0) ?? false;
+}
+
+function markdownScript(input: ChatHtmlInput): string {
+  const { nonce, markdown } = input;
+  return opensOnMessages(input.initialState)
+    ? `<script nonce="${attr(nonce)}" id="${MARKDOWN_SCRIPT_ID}">${scriptSafe(markdown.script)}</script>`
+    : `<script nonce="${attr(nonce)}" id="${MARKDOWN_SCRIPT_ID}" src="${attr(markdown.src)}" async></script>`;
+}
+
 export function renderChatHtml(input: ChatHtmlInput): string {
   const { nonce } = input;
   return `<!DOCTYPE html>
@@ -88,6 +105,7 @@ export function renderChatHtml(input: ChatHtmlInput): string {
 <div id="app" class="app" aria-busy="true"></div>${
     input.initialState === undefined ? '' : `\n<script type="application/json" id="${INITIAL_STATE_ID}">${scriptSafeJson(input.initialState)}</script>`
   }
+${markdownScript(input)}
 <script nonce="${attr(nonce)}">${scriptSafe(input.script)}</script>
 </body>
 </html>`;

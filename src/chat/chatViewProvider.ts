@@ -3,7 +3,7 @@ import { parseWebviewMessage } from '../core/protocol/chatProtocol';
 import { Log } from '../log';
 import { chatNonce, renderChatHtml } from './chatHtml';
 import { ChatSession } from './chatSession';
-import { readWebviewAssets } from './webviewAssets';
+import { readWebviewAssets, warmWebviewAssets } from './webviewAssets';
 
 export const CHAT_VIEW_ID = 'inkwell.chat';
 
@@ -30,9 +30,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   resolveWebviewView(view: vscode.WebviewView): void {
     this.disposeView();
     this.view = view;
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [dist, media] };
+    view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [this.dist, media] };
     view.webview.html = this.html(view.webview);
     this.viewDisposables.push(
       view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
@@ -74,12 +73,24 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     });
   }
 
+  /** Reads the page's files now, so the first open of the panel need not. */
+  warm(): void {
+    try {
+      warmWebviewAssets(this.dist);
+    } catch (error) {
+      this.log.error(`Chat: could not read the chat page's files: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private get dist(): vscode.Uri {
+    return vscode.Uri.joinPath(this.extensionUri, 'dist');
+  }
+
   html(webview: vscode.Webview): string {
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     return renderChatHtml({
       cspSource: webview.cspSource,
       nonce: chatNonce(),
-      ...readWebviewAssets(webview, dist),
+      ...readWebviewAssets(webview, this.dist),
       renderedAt: Date.now(),
       initialState: this.session.initialState(),
     });

@@ -31,6 +31,9 @@ export function registerChat(context: vscode.ExtensionContext, services: Service
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view),
     { dispose: () => (chat = undefined) },
   );
+  // After activation returns: the first open of the panel then finds its files read.
+  const warming = setTimeout(() => view.warm(), 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(warming) });
   if (context.extensionMode === vscode.ExtensionMode.Test) {
     // Integration tests drive the panel through the same validation path as the webview.
     context.subscriptions.push(vscode.commands.registerCommand('inkwell.chat.testHook', () => ({ session, view })));

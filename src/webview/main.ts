@@ -13,12 +13,12 @@ import type {
   TokenInfo,
 } from '../core/protocol/chatProtocol';
 import { assertNever } from '../core/protocol/chatProtocol';
-import { createMarkdownRenderer } from '../core/chat/renderMarkdown';
+import { INITIAL_STATE_ID, MARKDOWN_SCRIPT_ID } from '../core/chat/pageIds';
 import { codicon, h, iconButton } from './dom';
+import { markdownRenderer, whenMarkdownRenderer } from './markdownSlot';
 import { loadDraft, newRequestId, post, saveDraft } from './vscodeApi';
 
 const scriptStartedAt = performance.timeOrigin + performance.now();
-const render = createMarkdownRenderer(window);
 
 interface State {
   conversation: ConversationView | undefined;
@@ -113,9 +113,27 @@ requestAnimationFrame(() => {
 // ---------------------------------------------------------------------------------------------
 // Rendering
 
+/**
+ * A reply's text, formatted. Until the markdown bundle has run (a page that opened on an empty
+ * chat paints without it) the text is shown as it is, and formatted as soon as the renderer arrives.
+ */
 function renderMarkdownInto(el: HTMLElement, text: string): void {
-  el.replaceChildren(render.fragment(text));
+  const render = markdownRenderer();
+  el.classList.toggle('unformatted', !render);
+  if (render) el.replaceChildren(render.fragment(text));
+  else el.textContent = text;
 }
+
+whenMarkdownRenderer(() => {
+  for (const body of Array.from(listEl.querySelectorAll<HTMLElement>('.msg-body.unformatted'))) {
+    const id = body.closest<HTMLElement>('article.msg')?.dataset.id;
+    const message = state.conversation?.messages.find((m) => m.id === id);
+    if (message?.text) renderMarkdownInto(body, message.text);
+  }
+});
+document.getElementById(MARKDOWN_SCRIPT_ID)?.addEventListener('error', () => {
+  showNotice('Inkwell could not load its markdown renderer: replies are shown as plain text. Reload the window to try again.');
+});
 
 function statusLine(message: MessageView): HTMLElement | null {
   if (message.status === 'stopped') return h('div', { class: 'msg-status' }, codicon('stop-circle'), 'Stopped. What arrived is kept.');
@@ -263,7 +281,8 @@ function renderConversation(): void {
   pendingRender.clear();
   const split = Math.max(0, list.length - FIRST_PAINT_MESSAGES);
   listEl.replaceChildren(list.length ? buildRange(list, split, list.length) : emptyEl);
-  if (stickToBottom || !firstPaintDone) scrollToBottom();
+  // (An empty chat has nothing to scroll, and reading its height would force a layout before the first paint.)
+  if (list.length && (stickToBottom || !firstPaintDone)) scrollToBottom();
   updateComposer();
   let buildMs = performance.now() - started;
   const first = !firstPaintDone;
@@ -612,7 +631,7 @@ function conversationKey(message: Extract<ExtensionToWebview, { type: 'conversat
  * the same markdown sanitizer) as posted messages.
  */
 function applyInitialState(): void {
-  const el = document.getElementById('inkwell-initial-state');
+  const el = document.getElementById(INITIAL_STATE_ID);
   if (!el || el.getAttribute('type') !== 'application/json') return;
   let parsed: unknown;
   try {

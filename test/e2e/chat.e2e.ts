@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import { startProviderTestServer, type ProviderTestServer } from '../server/providerTestServer';
 import { useWorkbench } from './harness';
-import { chatFrame, clickOpenChatTimed, markdownReplyPieces, testServerSettings } from './chatPanel';
+import { chatFrame, closeChatPanel, clickOpenChatTimed, markdownReplyPieces, testServerSettings } from './chatPanel';
 
 describe('chat panel (e2e)', function () {
   this.timeout(90_000);
@@ -30,6 +30,8 @@ describe('chat panel (e2e)', function () {
     const frame = chatFrame(wb.page);
     await frame.locator('.empty').waitFor();
     await frame.locator('select.model option:checked', { hasText: 'story-model' }).waitFor({ state: 'attached' });
+    // An empty chat paints without the markdown renderer, which loads from dist/ right after.
+    assert.match((await frame.locator('script#inkwell-markdown').getAttribute('src')) ?? '', /\/dist\/markdown\.js$/);
   });
 
   it('sends with Enter, streams the reply, and stops it with the Stop button', async () => {
@@ -74,8 +76,17 @@ describe('chat panel (e2e)', function () {
     assert.equal(await reply.locator('.msg-body blockquote').count(), 1);
     await wb.screenshot('chat-reply-dark');
 
-    await reply.hover();
-    await reply.locator('button[data-action="insert"]').click();
+    // Hidden and shown again, the page opens on the conversation: the renderer comes inlined, and the
+    // reply is formatted in the first frame.
+    await closeChatPanel(wb.page);
+    await clickOpenChatTimed(wb.page);
+    assert.equal(await frame.locator('script#inkwell-markdown').getAttribute('src'), null);
+    const reopened = frame.locator('.msg-assistant.status-done').last();
+    assert.equal(await reopened.locator('.msg-body strong', { hasText: 'Ashford' }).count(), 1);
+    assert.equal(await frame.locator('.msg-body.unformatted').count(), 0);
+
+    await reopened.hover();
+    await reopened.locator('button[data-action="insert"]').click();
     const editorLines = wb.page.locator('.editor-group-container .monaco-editor .view-lines');
     await editorLines.filter({ hasText: 'Here are three names that fit a river town' }).first().waitFor();
   });

@@ -22,6 +22,18 @@ export function activityBarIcon(page: Page) {
   return page.locator('.activitybar .action-item a.action-label[aria-label^="Inkwell"]').first();
 }
 
+/**
+ * Closes the panel as a writer would: a second click on the active container's icon hides the side
+ * bar, and the page with it. Returns once the side bar is gone and the activity bar takes clicks
+ * again (a click while the side bar is still closing is ignored).
+ */
+export async function closeChatPanel(page: Page): Promise<void> {
+  await activityBarIcon(page).click();
+  await chatFrame(page).locator('body').waitFor({ state: 'detached', timeout: 10_000 });
+  await page.locator('#workbench\\.parts\\.sidebar').waitFor({ state: 'hidden', timeout: 10_000 });
+  await page.waitForTimeout(300);
+}
+
 /** The chat page inside VS Code's two webview iframes. */
 export function chatFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');

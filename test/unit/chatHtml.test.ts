@@ -1,10 +1,19 @@
 import * as assert from 'assert';
-import { JSDOM } from 'jsdom';
-import { chatCsp, chatNonce, INITIAL_STATE_ID, renderChatHtml, scriptSafe, scriptSafeJson, styleSafe } from '../../src/chat/chatHtml';
-import type { InitialState } from '../../src/core/protocol/chatProtocol';
+import { JSDOM, VirtualConsole } from 'jsdom';
+import { chatCsp, chatNonce, opensOnMessages, renderChatHtml, scriptSafe, scriptSafeJson, styleSafe } from '../../src/chat/chatHtml';
+import { INITIAL_STATE_ID, MARKDOWN_SCRIPT_ID } from '../../src/core/chat/pageIds';
+import type { InitialState, MessageView } from '../../src/core/protocol/chatProtocol';
 
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
-const BUNDLE = 'document.body.dataset.bundleRan = "yes";';
+const BUNDLE = 'document.body.dataset.bundleRan = (document.body.dataset.bundleRan ?? "") + "page";';
+const MARKDOWN = 'document.body.dataset.bundleRan = (document.body.dataset.bundleRan ?? "") + "markdown,";';
+const MARKDOWN_SRC = `${CSP_SOURCE}/ext/dist/markdown.js`;
+
+/** Initial state with a conversation of these messages. */
+function stateWith(messages: MessageView[]): InitialState {
+  return { messages: [{ type: 'conversation', conversation: { id: 'c1', title: 'Chat', messages } }] };
+}
+const ONE_REPLY = stateWith([{ id: 'm1', role: 'assistant', text: '**Ashford**', status: 'done' }]);
 const STYLES = `@font-face { font-family: "codicon"; src: url("${CSP_SOURCE}/ext/dist/codicons/codicon.ttf") format("truetype"); }\nbody { margin: 0; }`;
 
 function renderOnce(initialState?: InitialState) {
@@ -14,6 +23,7 @@ function renderOnce(initialState?: InitialState) {
     nonce,
     script: BUNDLE,
     styles: STYLES,
+    markdown: { script: MARKDOWN, src: MARKDOWN_SRC },
     ...(initialState ? { initialState } : {}),
   });
   return { nonce, html, doc: new JSDOM(html).window.document };
@@ -43,13 +53,19 @@ describe('chat webview HTML and CSP', () => {
     assert.doesNotMatch(all, /unsafe-eval|unsafe-inline|\*|https?:\/\/(?!file\+)/);
   });
 
-  it('inlines the bundle and the styles under the nonce, and loads no script or stylesheet', () => {
-    const { nonce, doc } = renderOnce();
-    const scripts = Array.from(doc.querySelectorAll('script'));
-    assert.strictEqual(scripts.length, 1);
-    assert.strictEqual(scripts[0].getAttribute('nonce'), nonce);
-    assert.strictEqual(scripts[0].hasAttribute('src'), false);
-    assert.strictEqual(scripts[0].textContent, BUNDLE);
+  it('inlines the page script and the styles under the nonce; an empty chat loads the markdown renderer without waiting', () => {
+    const { nonce, doc } = renderOnce(stateWith([]));
+    const scripts = Array.from(doc.querySelectorAll('script:not([type="application/json"])'));
+    assert.strictEqual(scripts.length, 2);
+    const [markdown, page] = scripts;
+    assert.strictEqual(markdown.id, MARKDOWN_SCRIPT_ID);
+    assert.strictEqual(markdown.getAttribute('nonce'), nonce);
+    assert.strictEqual(markdown.getAttribute('src'), MARKDOWN_SRC);
+    assert.strictEqual(markdown.hasAttribute('async'), true, 'the renderer must not hold up the first paint');
+    assert.strictEqual(markdown.textContent, '');
+    assert.strictEqual(page.getAttribute('nonce'), nonce);
+    assert.strictEqual(page.hasAttribute('src'), false);
+    assert.strictEqual(page.textContent, BUNDLE);
     const styles = Array.from(doc.querySelectorAll('style'));
     assert.strictEqual(styles.length, 1);
     assert.strictEqual(styles[0].getAttribute('nonce'), nonce);
@@ -63,31 +79,73 @@ describe('chat webview HTML and CSP', () => {
     }
   });
 
+  it('inlines the markdown renderer ahead of the page script when the chat opens on messages', () => {
+    const { nonce, html } = renderOnce(ONE_REPLY);
+    const dom = new JSDOM(html, { runScripts: 'dangerously' });
+    const doc = dom.window.document;
+    const scripts = Array.from(doc.querySelectorAll('script:not([type="application/json"])'));
+    assert.deepStrictEqual(
+      scripts.map((s) => [s.id, s.getAttribute('nonce'), s.hasAttribute('src'), s.textContent]),
+      [
+        [MARKDOWN_SCRIPT_ID, nonce, false, MARKDOWN],
+        ['', nonce, false, BUNDLE],
+      ],
+    );
+    // The renderer is there when the page script paints the messages.
+    assert.strictEqual(doc.body.dataset.bundleRan, 'markdown,page');
+  });
+
+  it('needs the renderer at once only for a conversation with messages', () => {
+    assert.strictEqual(opensOnMessages(undefined), false);
+    assert.strictEqual(opensOnMessages({ messages: [] }), false);
+    assert.strictEqual(opensOnMessages(stateWith([])), false);
+    assert.strictEqual(opensOnMessages(stateWith([{ id: 'm1', role: 'user', text: 'Hi', status: 'done' }])), true);
+    assert.strictEqual(opensOnMessages(ONE_REPLY), true);
+  });
+
   it('inlines a bundle whose text would end or escape the element, unchanged in meaning', () => {
     // What minified libraries contain (DOMPurify's "<!-->", marked's /<!--/ and tag-name regexes),
     // and the worst a bundle could: text that ends the element or opens a nested script.
-    const hostileScript = [
-      'window.values = ["</script><script>window.injected = 1</script>", "<!--<script>", "</SCRIPT >", `<\/script>`];',
-      // marked composes its rules from other rules' .source, so the escaped text must still match '<'.
-      'const comment = /<!--(?:-?>|[\\s\\S]*?(?:-->|$))/;',
-      'window.regexes = [comment.test("<!-- note -->"), new RegExp("^(?:" + comment.source + ")x").test("<!-->x"), /<script/iu.test("<SCRIPT")].map(String);',
-    ].join('\n');
+    // Each bundle records what it computed under its own name, in a block of its own.
+    const hostileScript = (name: string) =>
+      [
+        '{',
+        `window.${name}Values = ["</script><script>window.injected = 1</script>", "<!--<script>", "</SCRIPT >", \`<\/script>\`];`,
+        // marked composes its rules from other rules' .source, so the escaped text must still match '<'.
+        'const comment = /<!--(?:-?>|[\\s\\S]*?(?:-->|$))/;',
+        `window.${name}Regexes = [comment.test("<!-- note -->"), new RegExp("^(?:" + comment.source + ")x").test("<!-->x"), /<script/iu.test("<SCRIPT")].map(String);`,
+        '}',
+      ].join('\n');
     const hostileStyles = 'body::after { content: "</style><script>window.injected = 2</script>"; }';
-    const html = renderChatHtml({ cspSource: CSP_SOURCE, nonce: 'n', script: hostileScript, styles: hostileStyles });
-    const dom = new JSDOM(html, { runScripts: 'dangerously' });
-    const w = dom.window as unknown as { values?: string[]; regexes?: string[]; injected?: number };
-    assert.strictEqual(w.injected, undefined, 'text in the bundle or the styles ran as a script of its own');
-    assert.strictEqual(dom.window.document.querySelectorAll('script').length, 1);
+    // The page script and the markdown renderer are inlined alike.
+    const html = renderChatHtml({
+      cspSource: CSP_SOURCE,
+      nonce: 'n',
+      script: hostileScript('page'),
+      styles: hostileStyles,
+      markdown: { script: hostileScript('markdown'), src: MARKDOWN_SRC },
+      initialState: ONE_REPLY,
+    });
+    const errors: unknown[] = [];
+    const virtualConsole = new VirtualConsole();
+    virtualConsole.on('jsdomError', (e) => errors.push(e));
+    const dom = new JSDOM(html, { runScripts: 'dangerously', virtualConsole });
+    assert.deepStrictEqual(errors, []);
+    const w = dom.window as unknown as Record<string, string[] | number | undefined>;
+    assert.strictEqual(w.injected, undefined, 'text in the bundles or the styles ran as a script of its own');
+    assert.strictEqual(dom.window.document.querySelectorAll('script:not([type="application/json"])').length, 2);
     assert.strictEqual(dom.window.document.querySelectorAll('style').length, 1);
-    // The escaped bundle means exactly what the original does.
-    const reference = new JSDOM('', { runScripts: 'outside-only' });
-    reference.window.eval(hostileScript);
-    const expected = reference.window as unknown as { values: string[]; regexes: string[] };
-    assert.deepStrictEqual(Array.from(expected.regexes), ['true', 'true', 'true']);
-    assert.deepStrictEqual(Array.from(w.values ?? []), Array.from(expected.values));
-    assert.deepStrictEqual(Array.from(w.regexes ?? []), Array.from(expected.regexes));
+    // Each escaped bundle means exactly what the original does.
+    for (const name of ['page', 'markdown']) {
+      const reference = new JSDOM('', { runScripts: 'outside-only' });
+      reference.window.eval(hostileScript(name));
+      const expected = reference.window as unknown as Record<string, string[]>;
+      assert.deepStrictEqual(Array.from(expected[`${name}Regexes`]), ['true', 'true', 'true']);
+      assert.deepStrictEqual(Array.from((w[`${name}Values`] as string[] | undefined) ?? []), Array.from(expected[`${name}Values`]));
+      assert.deepStrictEqual(Array.from((w[`${name}Regexes`] as string[] | undefined) ?? []), Array.from(expected[`${name}Regexes`]));
+      assert.doesNotMatch(scriptSafe(hostileScript(name)), /<\/script|<!--|<script/i);
+    }
     assert.strictEqual(dom.window.document.querySelector('style')?.textContent?.includes('</style'), false);
-    assert.doesNotMatch(scriptSafe(hostileScript), /<\/script|<!--|<script/i);
     assert.doesNotMatch(styleSafe(hostileStyles), /<\/style/i);
   });
 
@@ -103,9 +161,17 @@ describe('chat webview HTML and CSP', () => {
 
   it('escapes what it puts into attributes', () => {
     assert.match(chatCsp('a"b', 'n'), /a"b/);
-    const html = renderChatHtml({ cspSource: 'x" onload="alert(1)', nonce: 'n" onload="alert(2)', script: '', styles: '' });
+    const html = renderChatHtml({
+      cspSource: 'x" onload="alert(1)',
+      nonce: 'n" onload="alert(2)',
+      script: '',
+      styles: '',
+      markdown: { script: '', src: 'x" onerror="alert(3)' },
+    });
     const doc = new JSDOM(html).window.document;
     assert.strictEqual(doc.querySelector('[onload]'), null);
+    assert.strictEqual(doc.querySelector('[onerror]'), null);
+    assert.strictEqual(doc.getElementById(MARKDOWN_SCRIPT_ID)?.getAttribute('src'), 'x" onerror="alert(3)');
   });
 });
 
@@ -153,16 +219,20 @@ describe('chat webview HTML: the embedded initial state', () => {
   it('is one inert JSON block that a </script> in a message cannot break out of', () => {
     const { html, nonce, doc } = renderWithState();
     const scripts = Array.from(doc.querySelectorAll('script'));
-    assert.strictEqual(scripts.length, 2, 'the JSON block and the bundle, nothing injected');
+    assert.strictEqual(scripts.length, 3, 'the JSON block and the two bundles, nothing injected');
     const json = doc.getElementById(INITIAL_STATE_ID);
     assert.ok(json);
     assert.strictEqual(json.getAttribute('type'), 'application/json');
     assert.strictEqual(json.hasAttribute('nonce'), false);
     assert.strictEqual(json.hasAttribute('src'), false);
     const executable = scripts.filter((s) => s !== json);
-    assert.strictEqual(executable.length, 1);
-    assert.strictEqual(executable[0].getAttribute('nonce'), nonce);
-    assert.strictEqual(executable[0].textContent, BUNDLE);
+    assert.deepStrictEqual(
+      executable.map((s) => [s.getAttribute('nonce'), s.textContent]),
+      [
+        [nonce, MARKDOWN],
+        [nonce, BUNDLE],
+      ],
+    );
     // Round trip: the page reads back exactly what the extension embedded.
     assert.deepStrictEqual(JSON.parse(json.textContent ?? ''), initialState);
     // Nothing in the block can end the element or open a comment/script.
@@ -186,8 +256,8 @@ describe('chat webview HTML: the embedded initial state', () => {
     });
     assert.strictEqual(ran, 0);
     // The page does run inline scripts: the nonce-bearing bundle ran, the state did not.
-    assert.strictEqual(dom.window.document.body.dataset.bundleRan, 'yes');
-    assert.strictEqual(dom.window.document.body.querySelectorAll('script').length, 2);
+    assert.strictEqual(dom.window.document.body.dataset.bundleRan, 'markdown,page');
+    assert.strictEqual(dom.window.document.body.querySelectorAll('script').length, 3);
   });
 
   it('escapes to JSON that parses back to the same value', () => {

@@ -1,0 +1,5 @@
+// The chat page's second bundle: the markdown renderer with its sanitizer (security item 8).
+import { createMarkdownRenderer } from '../core/chat/renderMarkdown';
+import { provideMarkdownRenderer } from './markdownSlot';
+
+provideMarkdownRenderer(createMarkdownRenderer(window));
