@@ -6,15 +6,13 @@
 //   3. a 200-message conversation: time to render it when the panel opens (goal ≤ 200 ms), and the
 //      frame gaps while one more reply streams in under it.
 // Prints one JSON line per figure and a summary table.
-import * as esbuild from 'esbuild';
 import * as os from 'os';
-import * as path from 'path';
 import * as zlib from 'zlib';
 import { launchWorkbench } from '../test/e2e/harness';
 import { chatFrame, clickOpenChatTimed, closeChatPanel, markdownReplyPieces, testServerSettings, OpenTiming } from '../test/e2e/chatPanel';
 import { startProviderTestServer } from '../test/server/providerTestServer';
+import { buildWebviewBundles, type WebviewBundles } from '../test/webviewBundles';
 
-const root = path.resolve(__dirname, '../..');
 const EXCHANGES = Number(process.env.INKWELL_BENCH_EXCHANGES) || 100;
 const REOPENS = 5;
 /** Workbench launches for the first-open figure: each launch gives one first open. */
@@ -27,24 +25,10 @@ function median(values: number[]): number {
 }
 
 /** The page's two bundles, minified as they ship: the page script and the markdown renderer. */
-async function bundleSizes(): Promise<Record<'page' | 'markdown', { bytes: number; gzip: number }>> {
-  const result = await esbuild.build({
-    entryPoints: { webview: path.join(root, 'src/webview/main.ts'), markdown: path.join(root, 'src/webview/markdown.ts') },
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    outdir: path.join(root, 'out', 'bench-webview'),
-    logLevel: 'silent',
-  });
-  const size = (name: string) => {
-    const js = result.outputFiles.find((f) => path.basename(f.path) === name);
-    if (!js) throw new Error(`no ${name} in the build output`);
-    return { bytes: js.contents.length, gzip: zlib.gzipSync(js.contents).length };
-  };
-  return { page: size('webview.js'), markdown: size('markdown.js') };
+async function bundleSizes(): Promise<Record<keyof WebviewBundles, { bytes: number; gzip: number }>> {
+  const bundles = await buildWebviewBundles({ minify: true });
+  const size = (text: string) => ({ bytes: Buffer.byteLength(text), gzip: zlib.gzipSync(text).length });
+  return { page: size(bundles.page), markdown: size(bundles.markdown) };
 }
 
 async function main(): Promise<void> {

@@ -2,33 +2,11 @@
 // empty chat paints without the markdown renderer, shows a reply that arrives before it as plain
 // text, and formats it once the renderer's bundle has run.
 import * as assert from 'assert';
-import * as esbuild from 'esbuild';
-import * as path from 'path';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { renderChatHtml } from '../../src/chat/chatHtml';
 import { MARKDOWN_SCRIPT_ID } from '../../src/core/chat/pageIds';
 import type { ConversationView, InitialState } from '../../src/core/protocol/chatProtocol';
-
-const root = path.resolve(__dirname, '../../..');
-
-async function buildPage(): Promise<{ page: string; markdown: string }> {
-  const result = await esbuild.build({
-    entryPoints: { webview: path.join(root, 'src/webview/main.ts'), markdown: path.join(root, 'src/webview/markdown.ts') },
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    outdir: path.join(root, 'out', 'unit-webview'),
-    logLevel: 'silent',
-  });
-  const text = (name: string) => {
-    const file = result.outputFiles.find((f) => path.basename(f.path) === name);
-    assert.ok(file, `no ${name} in the build`);
-    return file.text;
-  };
-  return { page: text('webview.js'), markdown: text('markdown.js') };
-}
+import { buildWebviewBundles, type WebviewBundles } from '../webviewBundles';
 
 const REPLY = 'Three names:\n\n1. **Ashford**\n2. *Mere*';
 
@@ -36,7 +14,7 @@ function conversation(messages: ConversationView['messages']): ConversationView 
   return { id: 'c1', title: 'Chat', messages };
 }
 
-function openPage(bundles: { page: string; markdown: string }, initialState: InitialState) {
+function openPage(bundles: WebviewBundles, initialState: InitialState) {
   const html = renderChatHtml({
     cspSource: 'https://webview.invalid',
     nonce: 'n',
@@ -70,9 +48,9 @@ function openPage(bundles: { page: string; markdown: string }, initialState: Ini
 
 describe('chat page: the markdown renderer as a bundle of its own', function () {
   this.timeout(20_000);
-  let bundles: { page: string; markdown: string };
+  let bundles: WebviewBundles;
   before(async () => {
-    bundles = await buildPage();
+    bundles = await buildWebviewBundles({ minify: false });
   });
 
   it('paints an empty chat without the renderer, shows an early reply as text, and formats it when the renderer runs', () => {
