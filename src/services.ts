@@ -7,7 +7,6 @@ import { Settings } from './settings';
 import { ContextSize, TokenService } from './tokens/tokenService';
 export type { ContextSize };
 
-
 /** What the features share: one log, one provider service, one generator, one token counter. */
 export interface Services {
   readonly log: Log;

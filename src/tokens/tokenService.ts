@@ -4,24 +4,22 @@ import * as vscode from 'vscode';
 import { serverRoot } from '../core/providers/providerProfile';
 import { sendJson } from '../core/http/providerClient';
 import {
+  ContextSize,
   ServerCounter,
   TokenCount,
   TokenCounter,
   TokenizerFamily,
   TokenizerWorkerClient,
   familyForModel,
-  knownContextLength,
   parseServerCount,
+  resolveContextSize,
   serverCountRequest,
 } from '../core/tokens';
 import { ActiveTarget, ProviderService } from '../providerService';
 import { Settings } from '../settings';
 import { Log } from '../log';
 
-export interface ContextSize {
-  tokens: number;
-  source: 'provider' | 'setting' | 'table' | 'default';
-}
+export type { ContextSize };
 
 const DEFAULT_CONTEXT = 8192;
 /** An estimate may be this much under the truth; prompts fitted with one keep the margin. */
@@ -99,13 +97,12 @@ export class TokenService implements vscode.Disposable {
 
   /** Best first: what the provider says, the user's setting, Inkwell's table, then 8k. */
   async contextSize(target: ActiveTarget, settings: Settings): Promise<ContextSize> {
-    const fromProvider = await this.providers.providerContextSize(target);
-    if (fromProvider) return { tokens: fromProvider, source: 'provider' };
-    const fromSetting = settings.contextSizeOverride;
-    if (fromSetting) return { tokens: fromSetting, source: 'setting' };
-    const known = knownContextLength(target.model);
-    if (known) return { tokens: known, source: 'table' };
-    return { tokens: DEFAULT_CONTEXT, source: 'default' };
+    return resolveContextSize({
+      model: target.model,
+      fromProvider: await this.providers.providerContextSize(target),
+      setting: settings.contextSizeOverride,
+      fallback: DEFAULT_CONTEXT,
+    });
   }
 
   dispose(): void {

@@ -41,9 +41,11 @@ describe('tokens: model families and context sizes', () => {
     assert.strictEqual(knownContextLength('some-new-model'), undefined);
   });
 
-  it('provider beats table beats setting beats fallback', () => {
+  it('provider beats setting beats table beats fallback', () => {
     assert.deepStrictEqual(resolveContextSize({ model: 'anthracite-org/magnum-v4-72b', fromProvider: 16384, setting: 4096 }), { tokens: 16384, source: 'provider' });
-    assert.deepStrictEqual(resolveContextSize({ model: 'anthracite-org/magnum-v4-72b', setting: 4096 }), { tokens: 32768, source: 'table' });
+    // The setting overrides Inkwell's table (the inkwell.contextSize description says so).
+    assert.deepStrictEqual(resolveContextSize({ model: 'anthracite-org/magnum-v4-72b', setting: 4096 }), { tokens: 4096, source: 'setting' });
+    assert.deepStrictEqual(resolveContextSize({ model: 'anthracite-org/magnum-v4-72b', fallback: 8192 }), { tokens: 32768, source: 'table' });
     assert.deepStrictEqual(resolveContextSize({ model: 'x', setting: 4096 }), { tokens: 4096, source: 'setting' });
     assert.deepStrictEqual(resolveContextSize({ model: 'x', fallback: 8192 }), { tokens: 8192, source: 'default' });
     assert.strictEqual(resolveContextSize({ model: 'x', fromProvider: 0 }), undefined);

@@ -2,7 +2,7 @@
 // Nothing here loads a vocabulary: that happens only inside the worker (src/tokenizerWorker.ts).
 export * from './types';
 export { familyForModel, knownContextLength, resolveContextSize } from './modelFamilies';
-export type { ContextSizeAnswer } from './modelFamilies';
+export type { ContextSize } from './modelFamilies';
 export { estimateTokens } from './estimate';
 export { splitChunks, ChunkSplitter, ParagraphCountCache, LruCache, chunkKey, hash53 } from './paragraphCache';
 export { TokenCounter } from './tokenCounter';

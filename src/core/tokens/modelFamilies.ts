@@ -59,26 +59,33 @@ export function knownContextLength(model: string): number | undefined {
   return undefined;
 }
 
-export interface ContextSizeAnswer {
+/** A model's context size and where it was found. */
+export interface ContextSize {
   tokens: number;
-  source: 'provider' | 'table' | 'setting' | 'default';
+  source: 'provider' | 'setting' | 'table' | 'default';
+}
+
+export interface ContextSizeInputs {
+  model: string;
+  /** What the provider lists for the model (vLLM max_model_len, AI/ML API contextLength). */
+  fromProvider?: number;
+  /** The inkwell.contextSize setting. */
+  setting?: number;
+  fallback?: number;
 }
 
 /**
- * Best first: what the provider says (vLLM max_model_len, AI/ML API contextLength), then the table, then the
- * user's setting, then `fallback` (if given).
+ * Best first: what the provider says, then the user's setting (it overrides the table), then
+ * Inkwell's table of known models, then `fallback` (if given).
  */
-export function resolveContextSize(opts: {
-  model: string;
-  fromProvider?: number;
-  setting?: number;
-  fallback?: number;
-}): ContextSizeAnswer | undefined {
+export function resolveContextSize(opts: ContextSizeInputs & { fallback: number }): ContextSize;
+export function resolveContextSize(opts: ContextSizeInputs): ContextSize | undefined;
+export function resolveContextSize(opts: ContextSizeInputs): ContextSize | undefined {
   const ok = (n: number | undefined): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0;
   if (ok(opts.fromProvider)) return { tokens: opts.fromProvider, source: 'provider' };
+  if (ok(opts.setting)) return { tokens: opts.setting, source: 'setting' };
   const known = knownContextLength(opts.model);
   if (ok(known)) return { tokens: known, source: 'table' };
-  if (ok(opts.setting)) return { tokens: opts.setting, source: 'setting' };
   if (ok(opts.fallback)) return { tokens: opts.fallback, source: 'default' };
   return undefined;
 }
