@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
-import { ChunkLayout, ChunkSplitter, LruCache, ParagraphCountCache, chunkKey, commonPrefixLength, commonSuffixLength, layoutChunks, splitChunks } from '../../src/core/tokens/paragraphCache';
+import { ChunkLayout, ChunkSplitter, LruCache, chunkKey, commonPrefixLength, commonSuffixLength, layoutChunks, splitChunks } from '../../src/core/tokens/paragraphCache';
 import { sharedLocalTokenizer } from '../../src/core/tokens/localTokenizers';
 import { LOCAL_FAMILIES } from '../../src/core/tokens/types';
 import { generateProse } from '../../bench/tokenCountProse';
@@ -70,21 +70,6 @@ describe('tokens: paragraph chunks', function () {
       );
     });
   }
-
-  it('ParagraphCountCache recounts only the edited paragraph', () => {
-    const calls: string[] = [];
-    const cache = new ParagraphCountCache((c) => {
-      calls.push(c);
-      return c.length;
-    });
-    const text = 'alpha one.\n\nbeta two.\n\ngamma three.\n';
-    assert.strictEqual(cache.count(text), text.length);
-    assert.strictEqual(calls.length, 3);
-    const stats = { chunks: 0, counted: 0 };
-    const edited = text.replace('beta', 'betta');
-    assert.strictEqual(cache.count(edited, stats), edited.length);
-    assert.deepStrictEqual(stats, { chunks: 3, counted: 1 });
-  });
 
   it('LruCache evicts the least recently used', () => {
     const c = new LruCache<number>(2);

@@ -4,7 +4,7 @@ export * from './types';
 export { familyForModel, knownContextLength, resolveContextSize } from './modelFamilies';
 export type { ContextSize } from './modelFamilies';
 export { estimateTokens } from './estimate';
-export { splitChunks, ChunkSplitter, ParagraphCountCache, LruCache, chunkKey, hash53 } from './paragraphCache';
+export { splitChunks, ChunkSplitter, LruCache, chunkKey, hash53 } from './paragraphCache';
 export { TokenCounter } from './tokenCounter';
 export type { TokenCounterOptions, CountOptions, ServerCounter, ServerCountAnswer, LocalCounter, TokenCounterStats } from './tokenCounter';
 export { TokenizerWorkerClient } from './workerClient';

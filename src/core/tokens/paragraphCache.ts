@@ -243,51 +243,6 @@ export class LruCache<V> {
   }
 }
 
-/**
- * Counts text as the sum of its chunk counts, each cached by content. Synchronous (for the worker, tests and
- * small texts); `TokenCounter` does the same in time slices on the main thread.
- */
-export class ParagraphCountCache {
-  private readonly cache: LruCache<number>;
-  private readonly maxChunk: number;
-  /** Llama 2: the first chunk counts differently (SentencePiece's leading space), so it gets its own key. */
-  private readonly prefixSensitive: boolean;
-
-  constructor(
-    private readonly countChunk: (chunk: string, atStart: boolean) => number,
-    opts: { capacity?: number; maxChunk?: number; prefixSensitive?: boolean } = {},
-  ) {
-    this.maxChunk = opts.maxChunk ?? DEFAULT_MAX_CHUNK;
-    this.prefixSensitive = opts.prefixSensitive ?? false;
-    const capacity = opts.capacity ?? 50_000;
-    this.cache = new LruCache(capacity);
-  }
-
-  /** Total for `text`; `stats` says how many chunks had to be counted. */
-  count(text: string, stats?: { chunks: number; counted: number }): number {
-    let total = 0;
-    let first = true;
-    const splitter = new ChunkSplitter(text, this.maxChunk);
-    for (let c = splitter.next(); c !== undefined; c = splitter.next()) {
-      const key = chunkKey(c, first && this.prefixSensitive);
-      let n = this.cache.get(key);
-      if (n === undefined) {
-        n = this.countChunk(c, first);
-        this.cache.set(key, n);
-        if (stats) stats.counted++;
-      }
-      if (stats) stats.chunks++;
-      total += n;
-      first = false;
-    }
-    return total;
-  }
-
-  get size(): number {
-    return this.cache.size;
-  }
-}
-
 // ---- incremental layout ----
 
 /** A text's chunks, with content keys (no start-of-text flag), reusable for the next version of the text. */
