@@ -3,6 +3,7 @@
 // token has reached the user (the caller says so through `canRetry`).
 
 import { ProviderError } from '../errors/providerError';
+import { abortableSleep } from '../sleep';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (0 = no retries). */
@@ -49,7 +50,7 @@ export async function withRetries<T>(
   policy: RetryPolicy,
   signal?: AbortSignal,
 ): Promise<T> {
-  const sleep = policy.sleep ?? abortableSleep;
+  const sleep = policy.sleep ?? ((ms: number, s?: AbortSignal) => abortableSleep(ms, s, () => new ProviderError({ kind: 'aborted' })));
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn(attempt);
@@ -62,22 +63,4 @@ export async function withRetries<T>(
       await sleep(delayMs, signal);
     }
   }
-}
-
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new ProviderError({ kind: 'aborted' }));
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new ProviderError({ kind: 'aborted' }));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

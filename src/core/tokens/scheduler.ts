@@ -1,3 +1,5 @@
+import { abortableSleep } from '../sleep';
+
 /** Time and yielding, injectable so the counter is testable without real timers. */
 export interface Scheduler {
   /** Milliseconds, monotonic. */
@@ -24,18 +26,6 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 
 export const realScheduler: Scheduler = {
   now: () => performance.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(abortError());
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(abortError());
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
+  sleep: (ms, signal) => abortableSleep(ms, signal, abortError),
   yieldNow: () => new Promise<void>((resolve) => setImmediate(resolve)),
 };
