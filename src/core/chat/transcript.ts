@@ -2,7 +2,8 @@
 // that Regenerate and Edit-and-resend do, the short history, and a versioned serialized form for
 // workspace storage. Pure: no vscode, no DOM.
 
-import type { ConversationView, ErrorAction, MessageStatus, MessageView, Passage } from '../protocol/chatProtocol';
+import { ERROR_ACTIONS, type ConversationView, type ErrorAction, type MessageStatus, type MessageView, type Passage } from '../protocol/chatProtocol';
+import { isRecord } from '../json';
 
 /** A message as the extension keeps it: what the webview sees, plus when it was written. */
 export interface ChatTurn extends MessageView {
@@ -212,7 +213,6 @@ function structuredCloneData(data: ChatStoreData): ChatStoreData {
 }
 
 const STATUSES: readonly MessageStatus[] = ['done', 'streaming', 'stopped', 'cut', 'error'];
-const ACTIONS: readonly ErrorAction[] = ['retry', 'setApiKey', 'selectModel', 'showLog'];
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
@@ -223,8 +223,8 @@ function num(value: unknown, fallback: number): number {
 }
 
 function parseTurn(raw: unknown): ChatTurn | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const r = raw as Record<string, unknown>;
+  if (!isRecord(raw)) return undefined;
+  const r = raw;
   const id = str(r.id);
   const text = str(r.text);
   if (!id || text === undefined || (r.role !== 'user' && r.role !== 'assistant')) return undefined;
@@ -236,13 +236,13 @@ function parseTurn(raw: unknown): ChatTurn | undefined {
     error = 'The window was reloaded while the reply was streaming; the text so far is kept.';
   }
   const turn: ChatTurn = { id, role: r.role, text, status, createdAt: num(r.createdAt, 0) };
-  if (typeof r.passage === 'object' && r.passage !== null) {
-    const p = r.passage as Record<string, unknown>;
+  if (isRecord(r.passage)) {
+    const p = r.passage;
     if (typeof p.text === 'string' && typeof p.source === 'string') turn.passage = { text: p.text, source: p.source };
   }
   if (error !== undefined) turn.error = error;
   if (Array.isArray(r.errorActions)) {
-    const actions = r.errorActions.filter((a): a is ErrorAction => ACTIONS.includes(a as ErrorAction));
+    const actions = r.errorActions.filter((a): a is ErrorAction => (ERROR_ACTIONS as readonly unknown[]).includes(a));
     if (actions.length) turn.errorActions = actions;
   }
   if (status === 'cut' && turn.role === 'assistant') turn.errorActions = ['retry'];
@@ -253,8 +253,8 @@ function parseTurn(raw: unknown): ChatTurn | undefined {
 }
 
 function parseConversation(raw: unknown): Conversation | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const r = raw as Record<string, unknown>;
+  if (!isRecord(raw)) return undefined;
+  const r = raw;
   const id = str(r.id);
   if (!id || !Array.isArray(r.messages)) return undefined;
   const messages = r.messages.map(parseTurn).filter((t): t is ChatTurn => t !== undefined);
@@ -277,8 +277,8 @@ function parseConversation(raw: unknown): Conversation | undefined {
  * give a fresh store rather than an exception; damaged conversations or turns are dropped one by one.
  */
 export function parseStore(raw: unknown): ChatStoreData {
-  if (typeof raw !== 'object' || raw === null) return freshData();
-  const r = raw as Record<string, unknown>;
+  if (!isRecord(raw)) return freshData();
+  const r = raw;
   if (r.version !== STORE_VERSION || !Array.isArray(r.conversations)) return freshData();
   const conversations = r.conversations
     .map(parseConversation)

@@ -1,6 +1,8 @@
 // The chat panel's protocol: every message either side may post, as discriminated unions, and the
 // validator the extension runs on everything the webview sends (security item 9). Shared by the
-// extension bundle and the webview bundle, so it imports nothing.
+// extension bundle and the webview bundle, so it imports only pure helpers.
+
+import { isRecord } from '../json';
 
 export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(value)}`);
@@ -19,7 +21,8 @@ export interface Passage {
 }
 
 /** What the webview may do to recover from an inline error; each maps to one fixed command. */
-export type ErrorAction = 'retry' | 'setApiKey' | 'selectModel' | 'showLog';
+export const ERROR_ACTIONS = ['retry', 'setApiKey', 'selectModel', 'showLog'] as const;
+export type ErrorAction = (typeof ERROR_ACTIONS)[number];
 
 export interface MessageView {
   id: string;
@@ -124,13 +127,8 @@ export type WebviewMessageType = WebviewToExtension['type'];
 /** Longest text the webview may send: a chapter pasted into the input, not a whole novel. */
 export const MAX_TEXT_CHARS = 400_000;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
-const ERROR_ACTIONS: readonly ErrorAction[] = ['retry', 'setApiKey', 'selectModel', 'showLog'];
 
 type Fields = Record<string, unknown>;
-
-function isObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isId(value: unknown): value is string {
   return typeof value === 'string' && ID.test(value);
@@ -146,7 +144,7 @@ function onlyKeys(message: Fields, allowed: readonly string[]): boolean {
 }
 
 function parsePassage(value: unknown): Passage | undefined {
-  if (!isObject(value) || !onlyKeys(value, ['text', 'source'])) return undefined;
+  if (!isRecord(value) || !onlyKeys(value, ['text', 'source'])) return undefined;
   if (!isText(value.text) || !isText(value.source, 1000)) return undefined;
   return { text: value.text, source: value.source };
 }
@@ -157,7 +155,7 @@ function parsePassage(value: unknown): Passage | undefined {
  * the webview's object (prototype, extra keys) travels further.
  */
 export function parseWebviewMessage(raw: unknown): WebviewToExtension | undefined {
-  if (!isObject(raw) || typeof raw.type !== 'string') return undefined;
+  if (!isRecord(raw) || typeof raw.type !== 'string') return undefined;
   const m = raw;
   const type = raw.type as WebviewMessageType;
   switch (type) {
