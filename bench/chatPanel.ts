@@ -12,17 +12,13 @@ import { launchWorkbench } from '../test/e2e/harness';
 import { chatFrame, clickOpenChatTimed, closeChatPanel, markdownReplyPieces, testServerSettings, OpenTiming } from '../test/e2e/chatPanel';
 import { startProviderTestServer } from '../test/server/providerTestServer';
 import { buildWebviewBundles, type WebviewBundles } from '../test/webviewBundles';
+import { median } from './median';
 
 const EXCHANGES = Number(process.env.INKWELL_BENCH_EXCHANGES) || 100;
 const REOPENS = 5;
 /** Workbench launches for the first-open figure: each launch gives one first open. */
 const LAUNCHES = Math.max(1, Number(process.env.INKWELL_BENCH_LAUNCHES) || 3);
 const SETTLE_MS = Number(process.env.INKWELL_BENCH_SETTLE_MS ?? 15000);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** The page's two bundles, minified as they ship: the page script and the markdown renderer. */
 async function bundleSizes(): Promise<Record<keyof WebviewBundles, { bytes: number; gzip: number }>> {

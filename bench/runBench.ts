@@ -21,17 +21,13 @@ import * as os from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
 import { runTests } from '@vscode/test-electron';
+import { vscodeExecutable } from '../test/host/vscodeExecutable';
 import type { ActivationFigures, BenchResults, LagFigures } from './host/results';
+import { median } from './median';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const KEY = 'bench-key';
 const ACTIVATION_HOSTS = 3;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 const kb = (bytes: number) => `${(bytes / 1024).toLocaleString('en-US', { maximumFractionDigits: 0 })} KB`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
@@ -114,14 +110,6 @@ async function startServer(): Promise<{ url: string; child: ChildProcess }> {
 // ---------------------------------------------------------------------------------------------
 // The extension host part
 
-function launcher(): string {
-  const fromEnv = process.env.INKWELL_VSCODE_EXECUTABLE;
-  if (fromEnv) return fromEnv;
-  const compiled = path.join(repoRoot, 'out', 'test', 'host', 'code-server-launcher.js');
-  fs.chmodSync(compiled, 0o755); // tsc does not keep the executable bit, and runTests spawns the file
-  return compiled;
-}
-
 async function runHostBench(serverUrl: string, only?: 'activation'): Promise<BenchResults> {
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inkwell-bench-'));
   const resultFile = path.join(tempDir, 'result.json');
@@ -129,7 +117,7 @@ async function runHostBench(serverUrl: string, only?: 'activation'): Promise<Ben
   fs.mkdirSync(workspace);
   try {
     await runTests({
-      vscodeExecutablePath: launcher(),
+      vscodeExecutablePath: vscodeExecutable(),
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: path.join(__dirname, 'host', 'index.js'),
       launchArgs: [workspace, `--user-data-dir=${path.join(tempDir, 'user-data')}`, `--extensions-dir=${path.join(tempDir, 'extensions')}`, '--disable-extensions'],

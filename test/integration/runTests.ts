@@ -7,17 +7,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { runTests } from '@vscode/test-electron';
 import { StageResult, resultLine } from '../host/results';
+import { vscodeExecutable } from '../host/vscodeExecutable';
 
 const repoRoot = path.resolve(__dirname, '../../..');
-
-function launcher(): string {
-  const fromEnv = process.env.INKWELL_VSCODE_EXECUTABLE;
-  if (fromEnv) return fromEnv;
-  const compiled = path.join(__dirname, '..', 'host', 'code-server-launcher.js');
-  // tsc does not keep the executable bit, and runTests spawns the file directly.
-  fs.chmodSync(compiled, 0o755);
-  return compiled;
-}
 
 /** A fresh copy of test/fixtures/workspace (or an empty folder) for this run. */
 function freshWorkspace(tempDir: string): string {
@@ -44,7 +36,7 @@ async function main(): Promise<number> {
   let exitCode: number;
   try {
     exitCode = await runTests({
-      vscodeExecutablePath: launcher(),
+      vscodeExecutablePath: vscodeExecutable(),
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: path.join(__dirname, 'index.js'),
       launchArgs: [
