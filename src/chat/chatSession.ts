@@ -48,6 +48,11 @@ interface Running {
 
 export type Poster = (message: ExtensionToWebview) => void;
 
+/** The text a conversation's token count is taken over: what the model is sent, message by message. */
+function countedText(messages: readonly { content: string }[]): string {
+  return messages.map((m) => m.content).join('\n\n');
+}
+
 /**
  * The chat's state and behaviour, apart from the webview that shows it: the transcript (kept in
  * workspace storage), the one generation that may run, and what each protocol message does.
@@ -155,21 +160,23 @@ export class ChatSession implements vscode.Disposable {
       if (previous.systemPrompt !== undefined) fresh.systemPrompt = previous.systemPrompt;
       if (previous.presetId) fresh.presetId = previous.presetId;
     }
-    this.saveNow();
-    this.postConversation();
-    this.postConfig();
-    this.scheduleTokens();
+    this.conversationSwitched();
     this.focusInput();
   }
 
   openConversation(id: string): boolean {
     if (this.running) this.running.controller.abort();
     if (!this.store.open(id)) return false;
+    this.conversationSwitched();
+    return true;
+  }
+
+  /** Another conversation is current: keep the store, and show it with its config and count. */
+  private conversationSwitched(): void {
     this.saveNow();
     this.postConversation();
     this.postConfig();
     this.scheduleTokens();
-    return true;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -305,7 +312,7 @@ export class ChatSession implements vscode.Disposable {
     const done = new Promise<void>((resolve) => (finish = resolve));
     this.running = { requestId, messageId: reply.id, controller, done };
     this.post({ type: 'generation', state: 'started', requestId, messageId: reply.id });
-    const run = this.runGeneration(requestId, conversation, reply, controller).finally(() => {
+    const run = this.runGeneration(conversation, reply, controller).finally(() => {
       this.running = undefined;
       this.post({ type: 'generation', state: 'ended', requestId, messageId: reply.id });
       this.saveNow();
@@ -315,7 +322,7 @@ export class ChatSession implements vscode.Disposable {
     return run;
   }
 
-  private async runGeneration(_requestId: string, conversation: Conversation, reply: ChatTurn, controller: AbortController): Promise<void> {
+  private async runGeneration(conversation: Conversation, reply: ChatTurn, controller: AbortController): Promise<void> {
     const services = this.services;
     const target = services.providers.active();
     const secrets = services.providers.knownSecrets();
@@ -343,7 +350,7 @@ export class ChatSession implements vscode.Disposable {
     // A conversation longer than the context is refused with the numbers (security item 19).
     try {
       const [used, context] = await Promise.all([
-        services.tokens.count(messages.map((m) => m.content).join('\n\n'), target),
+        services.tokens.count(countedText(messages), target),
         services.contextSize(target, settings),
       ]);
       const overhead = messages.length * 8;
@@ -487,9 +494,7 @@ export class ChatSession implements vscode.Disposable {
     const generation = ++this.tokensGeneration;
     const target = this.services.providers.active();
     const conversation = this.store.current;
-    const text = modelMessages(conversation, this.systemPromptFor(conversation))
-      .map((m) => m.content)
-      .join('\n\n');
+    const text = countedText(modelMessages(conversation, this.systemPromptFor(conversation)));
     try {
       const [used, context] = await Promise.all([this.services.tokens.count(text, target), this.services.contextSize(target)]);
       if (generation === this.tokensGeneration) this.post({ type: 'tokens', tokens: { used, context: context.tokens } });

@@ -403,6 +403,14 @@ function renderPassage(): void {
   passageSource.textContent = p ? p.source : '';
 }
 
+/** Attaches (or removes) the passage for the next message: shown, kept in the draft, Send updated. */
+function setPassage(passage: Passage | undefined): void {
+  state.passage = passage;
+  renderPassage();
+  persistDraft();
+  updateComposer();
+}
+
 function updateComposer(): void {
   const running = Boolean(state.running);
   sendButton.hidden = running;
@@ -470,10 +478,7 @@ function onMessage(message: ExtensionToWebview): void {
       renderTokens();
       return;
     case 'attachPassage':
-      state.passage = message.passage;
-      renderPassage();
-      persistDraft();
-      updateComposer();
+      setPassage(message.passage);
       input.focus();
       return;
     case 'focusInput':
@@ -500,11 +505,8 @@ function send(): void {
   if (state.running || (!text.trim() && !state.passage)) return;
   post(state.passage ? { type: 'send', requestId: newRequestId(), text, passage: state.passage } : { type: 'send', requestId: newRequestId(), text });
   input.value = '';
-  state.passage = undefined;
   stickToBottom = true;
-  renderPassage();
-  persistDraft();
-  updateComposer();
+  setPassage(undefined);
 }
 
 input.addEventListener('keydown', (e) => {
@@ -533,10 +535,7 @@ document.addEventListener('click', (e) => {
       if (state.running) post({ type: 'stop', requestId: state.running.requestId });
       return;
     case 'remove-passage':
-      state.passage = undefined;
-      renderPassage();
-      persistDraft();
-      updateComposer();
+      setPassage(undefined);
       input.focus();
       return;
     case 'copy':
