@@ -16,7 +16,10 @@ import { assertNever } from '../core/protocol/chatProtocol';
 import { INITIAL_STATE_ID, MARKDOWN_SCRIPT_ID } from '../core/chat/pageIds';
 import { codicon, h, iconButton } from './dom';
 import { markdownRenderer, whenMarkdownRenderer } from './markdownSlot';
-import { loadDraft, newRequestId, post, saveDraft } from './vscodeApi';
+import { newId } from '../core/ids';
+import { loadDraft, post, saveDraft } from './vscodeApi';
+
+const newRequestId = () => newId('r');
 
 const scriptStartedAt = performance.timeOrigin + performance.now();
 

@@ -30,9 +30,3 @@ export function loadDraft(): DraftState {
 export function saveDraft(state: DraftState): void {
   api.setState(state);
 }
-
-let counter = 0;
-export function newRequestId(): string {
-  counter++;
-  return `r${Date.now().toString(36)}${counter.toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
-}

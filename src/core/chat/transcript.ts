@@ -3,6 +3,7 @@
 // workspace storage. Pure: no vscode, no DOM.
 
 import { ERROR_ACTIONS, type ConversationView, type ErrorAction, type MessageStatus, type MessageView, type Passage } from '../protocol/chatProtocol';
+import { newId } from '../ids';
 import { isRecord } from '../json';
 
 /** A message as the extension keeps it: what the webview sees, plus when it was written. */
@@ -32,13 +33,6 @@ export const STORE_VERSION = 1;
 /** How many conversations the history keeps. */
 export const HISTORY_LIMIT = 20;
 const TITLE_CHARS = 60;
-
-let counter = 0;
-/** An id unique in this process and across reloads (time + counter + randomness). */
-export function newId(prefix: string): string {
-  counter = (counter + 1) % 1_000_000;
-  return `${prefix}${Date.now().toString(36)}${counter.toString(36)}${Math.floor(Math.random() * 1e9).toString(36)}`;
-}
 
 export function emptyConversation(now = Date.now()): Conversation {
   return { id: newId('c'), title: 'New chat', createdAt: now, updatedAt: now, messages: [] };
