@@ -126,15 +126,14 @@ export function qwen2BpeFromTokenizerJson(json: HfTokenizerJson): ByteLevelBpe {
   });
 }
 
+/** A tokenizer that is our byte-level BPE (Qwen2, Tekken): no leading-space rule, so `atStart` does not matter. */
+function bpeTokenizer(family: LocalFamily, bpe: ByteLevelBpe): LocalTokenizer {
+  return { family, name: FAMILY_LABELS[family], encode: (text) => bpe.encode(text), count: (text) => bpe.count(text) };
+}
+
 function loadQwen2(opts: LoadOptions): LocalTokenizer {
   const file = findDataFile('qwen2.5-tokenizer.json', opts);
-  const bpe = qwen2BpeFromTokenizerJson(JSON.parse(fs.readFileSync(file, 'utf8')) as HfTokenizerJson);
-  return {
-    family: 'qwen2',
-    name: FAMILY_LABELS.qwen2,
-    encode: (text) => bpe.encode(text),
-    count: (text) => bpe.count(text),
-  };
+  return bpeTokenizer('qwen2', qwen2BpeFromTokenizerJson(JSON.parse(fs.readFileSync(file, 'utf8')) as HfTokenizerJson));
 }
 
 // ---- Mistral Nemo (Tekken 240718) ----
@@ -165,13 +164,7 @@ export function tekkenBpeFromCompact(data: TekkenCompact): ByteLevelBpe {
 
 function loadTekken(opts: LoadOptions): LocalTokenizer {
   const file = findDataFile('tekken-240718.json', opts);
-  const bpe = tekkenBpeFromCompact(JSON.parse(fs.readFileSync(file, 'utf8')) as TekkenCompact);
-  return {
-    family: 'mistral-nemo',
-    name: FAMILY_LABELS['mistral-nemo'],
-    encode: (text) => bpe.encode(text),
-    count: (text) => bpe.count(text),
-  };
+  return bpeTokenizer('mistral-nemo', tekkenBpeFromCompact(JSON.parse(fs.readFileSync(file, 'utf8')) as TekkenCompact));
 }
 
 // ---- Llama 3 / Llama 2 (belladore.ai's packages, vocabularies baked into the JS) ----
