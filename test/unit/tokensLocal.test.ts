@@ -23,11 +23,14 @@ function qwenVocab(): HfJson {
   return qwenJson;
 }
 
+interface TekkenJson {
+  config: { default_num_special_tokens: number };
+  bpe_ranks: string;
+}
+let tekkenJson: TekkenJson | undefined;
+
 function tekkenId(tokenText: string): number {
-  const data = JSON.parse(fs.readFileSync(findDataFile('tekken-240718.json'), 'utf8')) as {
-    config: { default_num_special_tokens: number };
-    bpe_ranks: string;
-  };
+  const data = (tekkenJson ??= JSON.parse(fs.readFileSync(findDataFile('tekken-240718.json'), 'utf8')) as TekkenJson);
   const b64 = Buffer.from(tokenText, 'utf8').toString('base64');
   for (const line of data.bpe_ranks.split('\n')) {
     const parts = line.split(' ');
@@ -37,8 +40,10 @@ function tekkenId(tokenText: string): number {
   throw new Error(`${tokenText} not in Tekken table`);
 }
 
-function defaultExport<T>(m: unknown): T {
-  return ((m as { default?: T }).default ?? m) as T;
+/** The piece list a belladore.ai tokenizer package ships (index = id). */
+function vocabById(pkg: 'llama3-tokenizer-js' | 'llama-tokenizer-js'): string[] {
+  const m = require(pkg) as { default?: { vocabById: string[] }; vocabById?: string[] };
+  return (m.default ?? (m as { vocabById: string[] })).vocabById;
 }
 
 const UNICODE_SAMPLE =
@@ -76,9 +81,9 @@ describe('tokens: local tokenizers give the reference ids', function () {
 
   describe('Llama 3', () => {
     it('"Hello world" → the vocab ids of "Hello" and "Ġworld"', () => {
-      const lib = defaultExport<{ vocabById: string[] }>(require('llama3-tokenizer-js'));
-      const hello = lib.vocabById.indexOf('Hello');
-      const world = lib.vocabById.indexOf('Ġworld');
+      const vocab = vocabById('llama3-tokenizer-js');
+      const hello = vocab.indexOf('Hello');
+      const world = vocab.indexOf('Ġworld');
       assert.deepStrictEqual([hello, world], [9906, 1917]);
       assert.deepStrictEqual(sharedLocalTokenizer('llama3').encode('Hello world', true), [hello, world]);
     });
@@ -89,16 +94,15 @@ describe('tokens: local tokenizers give the reference ids', function () {
       assert.deepStrictEqual(t.encode(' grabbed', true), [30418]);
       assert.deepStrictEqual(t.encode('\n', true), [198]);
       // \p{N}{1,3}: "1234567" → "123", "456", "7".
-      const lib = defaultExport<{ vocabById: string[] }>(require('llama3-tokenizer-js'));
-      assert.deepStrictEqual(t.encode('1234567', true), ['123', '456', '7'].map((s) => lib.vocabById.indexOf(s)));
+      const vocab = vocabById('llama3-tokenizer-js');
+      assert.deepStrictEqual(t.encode('1234567', true), ['123', '456', '7'].map((s) => vocab.indexOf(s)));
     });
 
     it('equals tiktoken-style rank BPE over the same vocabulary (Meta’s reference algorithm)', () => {
-      const lib = defaultExport<{ vocabById: string[] }>(require('llama3-tokenizer-js'));
       const { byteLevelUnicodeToByte, hfByteLevelToBinary, jsPattern } = require('../../src/core/tokens/byteLevelBpe') as typeof import('../../src/core/tokens/byteLevelBpe');
       const u2b = byteLevelUnicodeToByte();
       const ranks = new Map<string, number>();
-      lib.vocabById.forEach((tok, id) => {
+      vocabById('llama3-tokenizer-js').forEach((tok, id) => {
         if (id < 128000) ranks.set(hfByteLevelToBinary(tok, u2b)!, id);
       });
       const bpe = new ByteLevelBpe({
@@ -114,9 +118,9 @@ describe('tokens: local tokenizers give the reference ids', function () {
 
   describe('Llama 2 (SentencePiece)', () => {
     it('"Hello world" → the piece ids of "▁Hello" and "▁world"', () => {
-      const lib = defaultExport<{ vocabById: string[] }>(require('llama-tokenizer-js'));
-      const hello = lib.vocabById.indexOf('▁Hello');
-      const world = lib.vocabById.indexOf('▁world');
+      const vocab = vocabById('llama-tokenizer-js');
+      const hello = vocab.indexOf('▁Hello');
+      const world = vocab.indexOf('▁world');
       assert.deepStrictEqual([hello, world], [15043, 3186]);
       assert.deepStrictEqual(sharedLocalTokenizer('llama2').encode('Hello world', true), [hello, world]);
     });
@@ -126,8 +130,7 @@ describe('tokens: local tokenizers give the reference ids', function () {
       assert.deepStrictEqual(t.encode('grabbed', true), [2646, 1327, 287]);
       assert.deepStrictEqual(t.encode(' grabbed', true), [29871, 2646, 1327, 287]);
       assert.deepStrictEqual(t.encode('ax\n####\nboo', true), [4853, 13, 4136, 13, 833, 29877]);
-      const lib = defaultExport<{ vocabById: string[] }>(require('llama-tokenizer-js'));
-      assert.strictEqual(lib.vocabById.indexOf('<0x0A>'), 13);
+      assert.strictEqual(vocabById('llama-tokenizer-js').indexOf('<0x0A>'), 13);
     });
 
     it('adds the leading space only at the start of the text', () => {
