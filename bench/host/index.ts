@@ -16,7 +16,7 @@ import * as dc from 'diagnostics_channel';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as inspector from 'inspector';
-import { monitorEventLoopDelay, performance } from 'perf_hooks';
+import { IntervalHistogram, monitorEventLoopDelay, performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import type { InkwellTestApi } from '../../src/extension';
 import type { BenchResults, GenerationTiming, LagFigures, OverheadPair, RateFigures } from './results';
@@ -74,18 +74,22 @@ interface RecordedGeneration {
   endTime?: number;
 }
 
+/** A generation request's path: /v1/completions or /v1/chat/completions. */
+const isGeneration = (path: string | undefined) => path !== undefined && /\/completions$/.test(path);
+
+/** The generation requests the server has recorded, oldest first. */
+async function generationRequests(): Promise<RecordedGeneration[]> {
+  const requests = (await control('GET', 'requests')) as RecordedGeneration[];
+  return requests.filter((r) => isGeneration(r.path));
+}
+
 /** How long the server took to send the last `count` generation responses, oldest first. */
 async function serverDurations(count: number): Promise<number[]> {
-  const requests = (await control('GET', 'requests')) as RecordedGeneration[];
-  return requests
-    .filter((r) => /\/completions$/.test(r.path))
-    .slice(-count)
-    .map((r) => (r.endTime ?? NaN) - r.time);
+  return (await generationRequests()).slice(-count).map((r) => (r.endTime ?? NaN) - r.time);
 }
 
 async function lastGenerationRequest(): Promise<RecordedGeneration> {
-  const requests = (await control('GET', 'requests')) as RecordedGeneration[];
-  const generations = requests.filter((r) => /\/completions$/.test(r.path));
+  const generations = await generationRequests();
   const last = generations[generations.length - 1];
   if (!last) throw new Error('the test server recorded no generation request');
   return last;
@@ -131,7 +135,7 @@ async function timedContinueWriting(editor: vscode.TextEditor, options: { lag?: 
   let bytes = 0;
   const onResponse = (message: unknown) => {
     const { request, response } = message as { request: http.ClientRequest; response: http.IncomingMessage };
-    if (!/\/completions$/.test(request.path) || request.method !== 'POST') return;
+    if (!isGeneration(request.path) || request.method !== 'POST') return;
     firstByte = performance.now();
     // Listening to 'end' and counting from the socket leaves the body's flow to its reader.
     response.once('end', () => (lastByte = performance.now()));
@@ -161,11 +165,7 @@ async function timedContinueWriting(editor: vscode.TextEditor, options: { lag?: 
   const commandDone = performance.now();
   await sleep(150); // a change event still in flight is counted; its time was taken on arrival
   subscription.dispose();
-  const lag: LagFigures | undefined = histogram && {
-    p50: histogram.percentile(50) / 1e6,
-    p99: histogram.percentile(99) / 1e6,
-    max: histogram.max / 1e6,
-  };
+  const lag = histogram && lagFigures(histogram);
   return {
     outcome: result?.outcome ?? 'none',
     tokens: result?.tokens ?? 0,
@@ -183,6 +183,11 @@ async function timedContinueWriting(editor: vscode.TextEditor, options: { lag?: 
     bytes,
     lag,
   };
+}
+
+/** An event-loop delay histogram's figures, in ms. */
+function lagFigures(histogram: IntervalHistogram): LagFigures {
+  return { p50: histogram.percentile(50) / 1e6, p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 };
 }
 
 /** Undo until the document is back to `original`; how many it took (-1: it never got there). */
@@ -418,7 +423,7 @@ async function lag(editor: vscode.TextEditor, runs: number): Promise<BenchResult
   await sleep(1000);
   idle.disable();
   const result: BenchResults['lag'] = {
-    idle: { p50: idle.percentile(50) / 1e6, p99: idle.percentile(99) / 1e6, max: idle.max / 1e6 },
+    idle: lagFigures(idle),
     paced: [],
     flatOut: [],
   };
