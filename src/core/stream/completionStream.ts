@@ -3,7 +3,7 @@
 
 import { ProviderError, errorFromStreamPayload } from '../errors/providerError';
 import type { SseEvent } from './sseReader';
-import { parseJson, isRecord } from '../json';
+import { asCount, parseJson, isRecord } from '../json';
 
 export type StreamMode = 'completion' | 'chat';
 
@@ -194,16 +194,11 @@ function isErrorChunk(chunk: Record<string, unknown>): boolean {
 
 function usageOf(raw: unknown): Usage | undefined {
   if (!isRecord(raw)) return undefined;
-  const promptTokens = count(raw.prompt_tokens);
-  const completionTokens = count(raw.completion_tokens);
-  const total = count(raw.total_tokens);
+  const promptTokens = asCount(raw.prompt_tokens);
+  const completionTokens = asCount(raw.completion_tokens);
+  const total = asCount(raw.total_tokens);
   if (promptTokens === undefined && completionTokens === undefined && total === undefined) return undefined;
   const p = promptTokens ?? 0;
   const c = completionTokens ?? 0;
   return { promptTokens: p, completionTokens: c, totalTokens: total ?? p + c };
 }
-
-function count(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
-}
-

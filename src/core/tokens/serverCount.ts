@@ -4,6 +4,7 @@
  */
 import type { TokenCountRoute } from '../providers/providerProfile';
 import type { ServerCountAnswer } from './tokenCounter';
+import { asCount, isRecord } from '../json';
 
 export interface ServerCountRequest {
   /** Relative to the server root: `/tokenize`, `/utils/token_counter`. */
@@ -33,13 +34,12 @@ export function serverCountRequest(route: TokenCountRoute, model: string, text: 
  * litellm's count of a prompt may include the model's BOS token (+1).
  */
 export function parseServerCount(route: TokenCountRoute, json: unknown): ServerCountAnswer {
-  const o = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
-  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
+  const o = isRecord(json) ? json : {};
   switch (route) {
     case 'vllm-tokenize': {
-      const count = num(o.count) ?? (Array.isArray(o.tokens) ? o.tokens.length : undefined);
+      const count = asCount(o.count) ?? (Array.isArray(o.tokens) ? o.tokens.length : undefined);
       if (count === undefined) throw new Error('vLLM /tokenize answer has no count');
-      const ctx = num(o.max_model_len);
+      const ctx = asCount(o.max_model_len);
       return { count, exact: true, tokenizer: 'server tokenizer', ...(ctx ? { contextLength: ctx } : {}) };
     }
     case 'llamacpp-tokenize': {
@@ -47,7 +47,7 @@ export function parseServerCount(route: TokenCountRoute, json: unknown): ServerC
       return { count: o.tokens.length, exact: true, tokenizer: 'server tokenizer' };
     }
     case 'litellm-token-counter': {
-      const count = num(o.total_tokens);
+      const count = asCount(o.total_tokens);
       if (count === undefined) throw new Error('token_counter answer has no total_tokens');
       const type = typeof o.tokenizer_type === 'string' ? o.tokenizer_type : undefined;
       const exact = type === 'huggingface_tokenizer';
