@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { estimateTokens } from '../../src/core/tokens/estimate';
-import { sharedLocalTokenizer } from '../../src/core/tokens/localTokenizers';
+import { sharedLocalTokenizer } from './sharedTokenizers';
 import { LOCAL_FAMILIES } from '../../src/core/tokens/types';
 import { generateProse, wordCount } from '../../bench/tokenCountProse';
 

@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import fc from 'fast-check';
-import { findDataFile, sharedLocalTokenizer } from '../../src/core/tokens/localTokenizers';
+import { findDataFile } from '../../src/core/tokens/localTokenizers';
+import { sharedLocalTokenizer } from './sharedTokenizers';
 import { ByteLevelBpe, mergeSimple, mergeWithHeap, utf8Binary } from '../../src/core/tokens/byteLevelBpe';
 import { generateProse } from '../../bench/tokenCountProse';
 

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
 import { ChunkLayout, ChunkSplitter, LruCache, chunkKey, commonPrefixLength, commonSuffixLength, layoutChunks, splitChunks } from '../../src/core/tokens/paragraphCache';
-import { sharedLocalTokenizer } from '../../src/core/tokens/localTokenizers';
+import { sharedLocalTokenizer } from './sharedTokenizers';
 import { LOCAL_FAMILIES } from '../../src/core/tokens/types';
 import { generateProse } from '../../bench/tokenCountProse';
 

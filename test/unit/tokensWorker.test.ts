@@ -4,7 +4,7 @@ import { EventEmitter } from 'events';
 import { Worker } from 'worker_threads';
 import { TokenizerWorkerClient, WorkerLike } from '../../src/core/tokens/workerClient';
 import { TokenCounter } from '../../src/core/tokens/tokenCounter';
-import { sharedLocalTokenizer } from '../../src/core/tokens/localTokenizers';
+import { sharedLocalTokenizer } from './sharedTokenizers';
 import { createWorkerHandler } from '../../src/core/tokens/workerProtocol';
 import { LOCAL_FAMILIES } from '../../src/core/tokens/types';
 import { generateProse } from '../../bench/tokenCountProse';

@@ -203,15 +203,3 @@ function loadLlama2(): LocalTokenizer {
     count: (text, atStart) => (text ? lib.encode(text, false, atStart).length : 0),
   };
 }
-
-const shared = new Map<LocalFamily, LocalTokenizer>();
-
-/** One loaded tokenizer per family for the whole process — tests and benchmarks only (never freed). */
-export function sharedLocalTokenizer(family: LocalFamily): LocalTokenizer {
-  let t = shared.get(family);
-  if (!t) {
-    t = loadLocalTokenizer(family);
-    shared.set(family, t);
-  }
-  return t;
-}
