@@ -106,6 +106,6 @@ export class TokenService implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.worker.dispose();
+    void this.worker.dispose();
   }
 }

@@ -1150,7 +1150,7 @@ class ProviderTestServerImpl implements ProviderTestServer {
 
   private async control(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
     const { text } = await readBody(req, this.opts.maxBodyBytes);
-    let body: unknown = null;
+    let body: unknown;
     try {
       body = text.trim() === '' ? null : JSON.parse(text);
     } catch {

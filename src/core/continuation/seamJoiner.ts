@@ -67,7 +67,7 @@ export class SeamJoiner {
     if (lead.length > 0) return lead;
     const tail = this.documentTail;
     const last = tail[tail.length - 1];
-    const opensSomething = /[-—(\[“‘]/.test(last) || (last === '"' && /^\s?$/.test(tail[tail.length - 2] ?? ''));
+    const opensSomething = /[-—([“‘]/.test(last) || (last === '"' && /^\s?$/.test(tail[tail.length - 2] ?? ''));
     if (opensSomething) return '';
     if (/[.,!?;:…)\]}”’'"]/.test(rest[0])) return '';
     return ' ';

@@ -259,10 +259,17 @@ function startExchange(options: HttpRequestOptions, accept: string): Promise<Exc
           (err: unknown) =>
             err instanceof ProviderError && err.kind === 'aborted' ? err : parseErrorBody(status, '', response.headers, secrets),
         )
-        .then((error) => {
-          close();
-          reject(error);
-        });
+        .then(
+          (error) => {
+            close();
+            reject(error);
+          },
+          // parseErrorBody never throws today; should it ever, the caller still hears of it.
+          (error: unknown) => {
+            close();
+            reject(error);
+          },
+        );
     });
 
     async function* readBody(): AsyncGenerator<Uint8Array, void, undefined> {

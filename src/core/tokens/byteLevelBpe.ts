@@ -26,7 +26,7 @@ export interface ByteLevelBpeSpec {
   normalize?: 'NFC';
 }
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const ASCII_ONLY = /^\p{ASCII}*$/u;
 
 /** One char per UTF-8 byte. */
 export function utf8Binary(s: string): string {

@@ -38,7 +38,7 @@ const FAMILY_WEIGHTS: Record<TokenizerFamily, Weights> = {
 
 const PIECE = /\p{L}+|\p{N}+|\r\n|\n|\r|[^\s\p{L}\p{N}]/gu;
 const NO_SPACE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 
 /** Estimated token count; never negative, 0 for "". */
 export function estimateTokens(text: string, family: TokenizerFamily = 'unknown'): number {

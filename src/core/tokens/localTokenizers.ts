@@ -184,6 +184,7 @@ function defaultExport<T>(mod: unknown): T {
 
 function loadLlama3(): LocalTokenizer {
   // String-literal require: esbuild bundles it, lazily initialised on first call.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at activation
   const lib = defaultExport<Llama3Lib>(require('llama3-tokenizer-js'));
   const opts = { bos: false, eos: false };
   return {
@@ -195,6 +196,7 @@ function loadLlama3(): LocalTokenizer {
 }
 
 function loadLlama2(): LocalTokenizer {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at activation
   const lib = defaultExport<Llama2Lib>(require('llama-tokenizer-js'));
   return {
     family: 'llama2',

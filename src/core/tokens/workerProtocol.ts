@@ -63,7 +63,7 @@ export function createWorkerHandler(opts: WorkerHandlerOptions = {}): (req: Work
     } catch (e) {
       const msg = `could not load the ${family} tokenizer: ${e instanceof Error ? e.message : String(e)}`;
       failed.set(family, msg);
-      throw new Error(msg);
+      throw new Error(msg, { cause: e });
     }
     loaded.set(family, tok);
     while (loaded.size > maxLoaded) loaded.delete(loaded.keys().next().value as LocalFamily);
