@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: everything, from a fresh checkout, in one command.
 //   setup        npm ci when needed, the code-server/Chromium host (test/host/ensure-host.sh)
-//   checks       typecheck, build, compile-tests
-//   tests        unit (mocha in Node), integration (real extension host), e2e (Playwright)
+//   checks       typecheck, lint, build, compile-tests
+//   tests        unit (mocha in Node), integration (real extension host, at the current VS Code and at
+//                the oldest one engines.vscode allows: test/host/vscodeVersions.json), e2e (Playwright)
 // Ends with exactly one line `N passed, N failed` (the sum over the three test stages, plus one failure
 // per failed check or crashed stage) and exits non-zero when anything failed.
 // Plain Node, no dependencies: it runs before node_modules exists.
@@ -12,6 +13,7 @@
 'use strict';
 const path = require('path');
 const { root, npm, ensureDeps, runTee } = require('./host/ensure');
+const vscodeVersions = require('./host/vscodeVersions.json');
 
 const args = process.argv.slice(2);
 const onlyArg = args.find((a) => a.startsWith('--only='));
@@ -34,18 +36,18 @@ async function check(name, scriptArgs) {
   rows.push({ name, passed: 0, failed: code === 0 ? 0 : 1, ms, note: code === 0 ? 'ok' : `failed (exit ${code})` });
 }
 
-async function testStage(stage, command, commandArgs, timeoutMs) {
+async function testStage(stage, command, commandArgs, timeoutMs, { label = stage, env } = {}) {
   if (only && !only.has(stage)) return;
-  console.log(`\n=== ${stage} tests ===`);
-  const { code, output, ms } = await runTee(command, commandArgs, { timeoutMs });
+  console.log(`\n=== ${label} tests ===`);
+  const { code, output, ms } = await runTee(command, commandArgs, { timeoutMs, env });
   const result = parseResult(output, stage);
   if (!result) {
     // No counts means the stage never got to report: that is a failure, never "zero tests".
-    rows.push({ name: stage, test: true, passed: 0, failed: 1, ms, note: `crashed (exit ${code}, no result line)` });
+    rows.push({ name: label, test: true, passed: 0, failed: 1, ms, note: `crashed (exit ${code}, no result line)` });
   } else if (code !== 0 && result.failed === 0) {
-    rows.push({ name: stage, test: true, ...result, failed: 1, ms, note: `exit ${code} after reporting no failures` });
+    rows.push({ name: label, test: true, ...result, failed: 1, ms, note: `exit ${code} after reporting no failures` });
   } else {
-    rows.push({ name: stage, test: true, ...result, ms, note: code === 0 ? 'ok' : `exit ${code}` });
+    rows.push({ name: label, test: true, ...result, ms, note: code === 0 ? 'ok' : `exit ${code}` });
   }
 }
 
@@ -53,7 +55,7 @@ function summarize() {
   console.log('\n=== summary ===');
   for (const row of rows) {
     const counts = row.test ? `${row.passed} passed, ${row.failed} failed` : '';
-    console.log(`  ${row.name.padEnd(14)} ${(row.ms / 1000).toFixed(1).padStart(6)}s  ${counts.padEnd(22)} ${row.note}`);
+    console.log(`  ${row.name.padEnd(20)} ${(row.ms / 1000).toFixed(1).padStart(6)}s  ${counts.padEnd(22)} ${row.note}`);
   }
   const passed = rows.reduce((sum, row) => sum + row.passed, 0);
   const failed = rows.reduce((sum, row) => sum + row.failed, 0);
@@ -71,6 +73,7 @@ async function main() {
     if (!ok) return summarize();
   }
   await check('typecheck', ['run', 'typecheck']);
+  await check('lint', ['run', 'lint']);
   await check('build', ['run', 'build']);
   await check('compile-tests', ['run', 'compile-tests']);
 
@@ -85,7 +88,13 @@ async function main() {
     ],
     10 * 60_000,
   );
-  await testStage('integration', node, [path.join(root, 'out', 'test', 'integration', 'runTests.js')], 10 * 60_000);
+  // Current VS Code first, then the oldest we claim; the e2e suite runs on the current one.
+  for (const version of vscodeVersions) {
+    await testStage('integration', node, [path.join(root, 'out', 'test', 'integration', 'runTests.js')], 10 * 60_000, {
+      label: `integration ${version.vscode}`,
+      env: { INKWELL_CODE_SERVER_VERSION: version.codeServer },
+    });
+  }
   await testStage('e2e', node, [path.join(root, 'out', 'test', 'e2e', 'runE2e.js')], 15 * 60_000);
   console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return summarize();

@@ -1,7 +1,7 @@
 // `npm run test:e2e`: mocha in Node over out/test/e2e/**/*.e2e.js. Each file gets its own workbench
 // through harness.ts's useWorkbench(). Prints `INKWELL_RESULT e2e passed=N failed=M` for run-all.
 import Mocha from 'mocha';
-import { findTestFiles, resultLine, runMocha } from '../host/results';
+import { selectTestFiles, resultLine, runMocha } from '../host/results';
 
 async function main(): Promise<number> {
   const mocha = new Mocha({
@@ -10,7 +10,7 @@ async function main(): Promise<number> {
     timeout: Number(process.env.INKWELL_TEST_TIMEOUT_MS) || 60_000,
     grep: process.env.INKWELL_TEST_GREP || undefined,
   });
-  const files = findTestFiles(__dirname, '.e2e.js');
+  const files = selectTestFiles(__dirname, '.e2e.js');
   if (files.length === 0) throw new Error(`no *.e2e.js files under ${__dirname}`);
   for (const file of files) mocha.addFile(file);
   const started = Date.now();

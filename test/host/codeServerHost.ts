@@ -16,8 +16,15 @@ import * as os from 'os';
 import * as path from 'path';
 import * as util from 'util';
 import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
+import vscodeVersions = require('./vscodeVersions.json');
 
-export const CODE_SERVER_VERSION = process.env.INKWELL_CODE_SERVER_VERSION ?? '4.139.1';
+/** The VS Code builds the tests run on: the current one and the oldest `engines.vscode` allows. */
+export const VSCODE_VERSIONS: readonly { role: string; vscode: string; codeServer: string; node: number; vscodeOption?: boolean }[] =
+  vscodeVersions;
+const current = VSCODE_VERSIONS.find((v) => v.role === 'current');
+/** Which code-server this process drives: INKWELL_CODE_SERVER_VERSION (set per run by test/run-all.js), else the current one. */
+export const CODE_SERVER_VERSION = process.env.INKWELL_CODE_SERVER_VERSION ?? current?.codeServer ?? '';
+const selectedVersion = () => VSCODE_VERSIONS.find((v) => v.codeServer === CODE_SERVER_VERSION);
 export const CHROMIUM_PATH = process.env.INKWELL_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -27,6 +34,10 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  // enableSmokeTestDriver hands the workbench page to the browser from Playwright, and such a page
+  // has no address of its own, so Chromium's Local Network Access checks would block its sockets
+  // to the loopback server it came from.
+  '--disable-features=LocalNetworkAccessChecks',
 ];
 
 export interface CodeServerInstall {
@@ -345,7 +356,9 @@ async function launchServer(
     '--disable-update-check',
     '--disable-telemetry',
     '--disable-getting-started-override',
-    '--vscode-option', 'enable-smoke-test-driver',
+    // A person's browser (npm start) gets the smoke-test driver from this; the tests' pages also get
+    // it from enableSmokeTestDriver, which is the only way on releases without the option.
+    ...(selectedVersion()?.vscodeOption === false ? [] : ['--vscode-option', 'enable-smoke-test-driver']),
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
   ];
@@ -433,6 +446,31 @@ function remoteUri(server: Pick<CodeServer, 'port'>, absolutePath: string): stri
 }
 
 /** The workbench URL with the development payload; this is also what a person pastes into a browser. */
+const WEB_CONFIGURATION = 'id="vscode-workbench-web-configuration" data-settings="{';
+
+/**
+ * The workbench honours the development payload only when the smoke-test driver is on, and reads that
+ * from the web configuration embedded in its page. Newer servers put it there for
+ * `--vscode-option enable-smoke-test-driver`; the oldest one we test (code-server 4.17) has no such
+ * option. So the one document that carries the configuration gets it added on its way to the page,
+ * the same for every version; a page without the configuration fails loudly instead of hanging.
+ */
+export async function enableSmokeTestDriver(page: Page, origin: string): Promise<void> {
+  await page.route(
+    (url) => url.origin === origin && url.pathname === '/',
+    async (route) => {
+      const response = await route.fetch();
+      const html = await response.text();
+      if (!html.includes(WEB_CONFIGURATION)) {
+        await route.fulfill({ response, body: '<h1>codeServerHost: no vscode-workbench-web-configuration in this page</h1>' });
+        return;
+      }
+      const body = html.replace(WEB_CONFIGURATION, `${WEB_CONFIGURATION}&quot;enableSmokeTestDriver&quot;:true,`);
+      await route.fulfill({ response, body });
+    },
+  );
+}
+
 export function workbenchUrl(server: Pick<CodeServer, 'port' | 'origin'>, target: WorkbenchTarget): string {
   const payload: [string, string][] = [];
   const devPaths = target.extensionDevelopmentPath;
@@ -489,6 +527,7 @@ export async function openWorkbench(server: CodeServer, options: WorkbenchOption
     await page.exposeFunction('codeAutomationLog', (type: unknown, args: unknown) => {
       options.onLog?.(String(type), formatLog(args));
     });
+    await enableSmokeTestDriver(page, server.origin);
     const url = workbenchUrl(server, options);
     await page.goto(url, { timeout: options.loadTimeoutMs ?? 60_000, waitUntil: 'domcontentloaded' });
     await page.waitForSelector('.monaco-workbench', { timeout: options.loadTimeoutMs ?? 60_000 });

@@ -84,8 +84,11 @@ function killTree(pid) {
   }
 }
 
-/** Node dependencies and the code-server/Chromium host. Returns false (after saying why) on failure. */
-function ensureDeps({ host = true } = {}) {
+/**
+ * Node dependencies and the code-server/Chromium host (every VS Code the tests run on, or just the
+ * current one). Returns false (after saying why) on failure.
+ */
+function ensureDeps({ host = true, currentVSCodeOnly = false } = {}) {
   if (nodeDepsStale()) {
     console.log('ensure: node_modules is missing or older than package-lock.json; running npm ci');
     if (runInherit(npm, ['ci', '--no-audit', '--no-fund']) !== 0) {
@@ -93,7 +96,8 @@ function ensureDeps({ host = true } = {}) {
       return false;
     }
   }
-  if (host && runInherit('bash', [path.join(root, 'test', 'host', 'ensure-host.sh')]) !== 0) {
+  const hostArgs = currentVSCodeOnly ? ['--current-only'] : [];
+  if (host && runInherit('bash', [path.join(root, 'test', 'host', 'ensure-host.sh'), ...hostArgs]) !== 0) {
     console.error('ensure: test/host/ensure-host.sh failed');
     return false;
   }

@@ -17,6 +17,21 @@ export function resultLine(stage: string, result: StageResult): string {
   return `INKWELL_RESULT ${stage} passed=${result.passed} failed=${result.failed}`;
 }
 
+/**
+ * The test files a stage runs: every one under `dir` ending with `suffix`, or, when INKWELL_TEST_FILES
+ * names some (comma-separated parts of file names, e.g. `chat,tokens`), only those. Naming a file that
+ * does not exist is an error, so a typo never passes as an empty run.
+ */
+export function selectTestFiles(dir: string, suffix: string, filter = process.env.INKWELL_TEST_FILES): string[] {
+  const all = findTestFiles(dir, suffix);
+  const wanted = (filter ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  if (wanted.length === 0) return all;
+  const chosen = all.filter((file) => wanted.some((part) => path.basename(file).includes(part)));
+  const unmatched = wanted.filter((part) => !all.some((file) => path.basename(file).includes(part)));
+  if (unmatched.length > 0) throw new Error(`INKWELL_TEST_FILES: no ${suffix} file matches ${unmatched.join(', ')}`);
+  return chosen;
+}
+
 /** Every file under `dir` (recursively) whose name ends with `suffix`, sorted for a stable order. */
 export function findTestFiles(dir: string, suffix: string): string[] {
   if (!fs.existsSync(dir)) return [];

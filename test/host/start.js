@@ -78,7 +78,7 @@ function prepareState() {
 }
 
 async function main() {
-  if (!ensureDeps()) return 1;
+  if (!ensureDeps({ currentVSCodeOnly: true })) return 1;
   if (runInherit(npm, ['run', 'build']) !== 0) return 1;
   if (runInherit(npm, ['run', 'compile-tests']) !== 0) {
     // tsc still writes its output; carry on when the host module is there.

@@ -2,10 +2,12 @@
 // desktop VS Code and in code-server. It runs every compiled `*.test.js` beside it with mocha and
 // writes the counts to INKWELL_RESULT_FILE, which runTests.ts turns into the INKWELL_RESULT line.
 import * as fs from 'fs';
-import Mocha from 'mocha';
-import { findTestFiles, runMocha } from '../host/results';
+import { selectTestFiles, runMocha } from '../host/results';
 
 export async function run(): Promise<void> {
+  // mocha 12 is an ES module. The oldest VS Code we test runs its extension host on Node 18, which
+  // cannot require() one, so it is imported; newer hosts take either.
+  const { default: Mocha } = await import('mocha');
   const mocha = new Mocha({
     ui: 'bdd',
     // The console reaches the runner through the workbench, which keeps no terminal colours.
@@ -13,7 +15,7 @@ export async function run(): Promise<void> {
     timeout: Number(process.env.INKWELL_TEST_TIMEOUT_MS) || 20_000,
     grep: process.env.INKWELL_TEST_GREP || undefined,
   });
-  const files = findTestFiles(__dirname, '.test.js');
+  const files = selectTestFiles(__dirname, '.test.js');
   if (files.length === 0) throw new Error(`no *.test.js files under ${__dirname}`);
   for (const file of files) mocha.addFile(file);
 

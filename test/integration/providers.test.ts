@@ -1,5 +1,4 @@
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { startCaptureServer, startProviderTestServer } from '../server/providerTestServer';
@@ -118,8 +117,11 @@ describe('providers, keys and models', () => {
         form === 'dotted'
           ? { 'inkwell.infermatic.baseUrl': capture.url, 'inkwell.provider': 'infermatic', 'inkwell.sampling.temperature': marker }
           : { inkwell: { infermatic: { baseUrl: capture.url }, sampling: { temperature: marker } } };
-      fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-      fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+      // Written through VS Code's file service, as a save from the editor would be: a file written
+      // behind its back into a new .vscode folder reaches the configuration only when a watcher
+      // notices, which VS Code 1.82's server build does not do reliably.
+      const settingsUri = vscode.Uri.file(settingsFile);
+      await vscode.workspace.fs.writeFile(settingsUri, Buffer.from(JSON.stringify(settings, null, 2)));
       try {
         // The workspace file is loaded once its workspace-scopable setting shows through.
         await waitFor('workspace settings to load', () => vscode.workspace.getConfiguration('inkwell').get('sampling.temperature') === marker, 15_000);
@@ -129,7 +131,7 @@ describe('providers, keys and models', () => {
         assert.ok(server.requests.some((r) => r.path === '/v1/models'));
         assert.equal(capture.requests.length, 0, 'a workspace setting redirected a request');
       } finally {
-        fs.rmSync(settingsFile, { force: true });
+        await vscode.workspace.fs.delete(settingsUri);
         await Promise.all([server.close(), capture.close()]);
       }
     });
