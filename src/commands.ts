@@ -5,6 +5,7 @@ import { continueWriting, stopAllGenerations } from './continueWriting/continueW
 import { GenerationStatus } from './continueWriting/generationStatus';
 import { chatHistory, newChat, sendSelectionToChat } from './chat/registerChat';
 import { TokenStatusItem } from './statusBar/tokenStatusItem';
+import { openSamplePassage, openWalkthrough } from './walkthrough/walkthrough';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -22,6 +23,8 @@ export function createCommands(services: Services, status: GenerationStatus, tok
     'inkwell.newChat': () => newChat(),
     'inkwell.chatHistory': () => chatHistory(),
     'inkwell.showTokenDetails': () => tokenStatus.showDetails(),
+    'inkwell.getStarted': () => openWalkthrough(),
+    'inkwell.openSamplePassage': () => openSamplePassage(),
   };
 }
 

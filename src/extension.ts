@@ -5,6 +5,7 @@ import { registerModelStatusItem } from './statusBar/modelStatusItem';
 import { GenerationStatus } from './continueWriting/generationStatus';
 import { registerChat } from './chat/registerChat';
 import { TokenStatusItem } from './statusBar/tokenStatusItem';
+import { registerWalkthroughContext } from './walkthrough/walkthrough';
 
 /** What the extension hands to its own integration tests (and to nobody else). */
 export interface InkwellTestApi {
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): InkwellTestApi | und
     registerCommands(context, createCommands(services, status, tokenStatus));
     registerModelStatusItem(context, services.providers);
     registerChat(context, services);
+    registerWalkthroughContext(context, services.providers);
     return context.extensionMode === vscode.ExtensionMode.Test ? { services, tokenStatus } : undefined;
   } catch (error) {
     // VS Code does not show activation failures to the user; say it ourselves.

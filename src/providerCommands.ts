@@ -19,7 +19,9 @@ async function pickProvider(service: ProviderService, placeHolder: string): Prom
       detail: `${p.baseUrl}${status === 'ok' ? ' · key set' : status === 'not-needed' ? '' : p.requiresApiKey ? ' · no key' : ''}`,
       profile: p,
     })),
-    { placeHolder, matchOnDetail: true },
+    // ignoreFocusOut: the Getting Started walkthrough moves focus to its next step as soon as this
+    // command runs, which would otherwise close the pick before the writer has chosen.
+    { placeHolder, matchOnDetail: true, ignoreFocusOut: true },
   );
   return picked?.profile;
 }
@@ -97,6 +99,8 @@ export async function selectModel(service: ProviderService): Promise<void> {
   quickPick.title = `Inkwell: ${profile.label} models`;
   quickPick.placeholder = 'Type to search, or type a model id and press Enter';
   quickPick.matchOnDescription = true;
+  // As for the provider pick: a walkthrough button that runs this moves focus back to its page.
+  quickPick.ignoreFocusOut = true;
   quickPick.busy = true;
   quickPick.items = [{ label: MANUAL_ENTRY, alwaysShow: true }];
   quickPick.show();
