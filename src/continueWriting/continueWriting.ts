@@ -46,6 +46,10 @@ export async function continueWriting(services: Services, status: GenerationStat
     return notStarted();
   }
   const document = editor.document;
+  if (vscode.workspace.fs.isWritableFileSystem(document.uri.scheme) === false) {
+    void vscode.window.showInformationMessage('Inkwell: this document is read-only, so there is nowhere to write. Open a manuscript you can edit.');
+    return notStarted();
+  }
   const key = document.uri.toString();
   if (running.has(key)) {
     void vscode.window.showInformationMessage('Inkwell is already writing in this document. Press Escape or run "Inkwell: Stop" first.');
@@ -139,8 +143,16 @@ export async function continueWriting(services: Services, status: GenerationStat
     return summary;
   }
   if (result.outcome === 'aborted') {
+    if (insertion.stopReason === 'edit-refused') {
+      await vscode.env.clipboard.writeText(insertion.unwritten);
+      void vscode.window.showErrorMessage(
+        `Inkwell: the document would not take the continuation (is it read-only?). What arrived is on the clipboard (${insertion.unwritten.length.toLocaleString('en-US')} characters).`,
+      );
+    }
     const why =
-      insertion.stopReason === 'document-closed'
+      insertion.stopReason === 'edit-refused'
+        ? 'The document refused the text; it is on the clipboard.'
+        : insertion.stopReason === 'document-closed'
         ? 'The document was closed; the request was cancelled.'
         : insertion.stopReason === 'user-edit'
           ? 'You typed in the streamed text; what arrived is kept.'

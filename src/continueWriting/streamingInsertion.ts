@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 
 /** Why an insertion stopped taking text. */
-export type InsertionStop = 'finished' | 'user-edit' | 'document-closed';
+export type InsertionStop = 'finished' | 'user-edit' | 'document-closed' | 'edit-refused';
 
 const FLUSH_INTERVAL_MS = 40; // at most 25 edits a second, whatever the token rate
+/** Refused edits in a row (a read-only editor, an extension vetoing them) before the insertion gives up. */
+const MAX_REFUSED_EDITS = 20;
 
 /**
  * Streams text into one document at an anchor fixed when the generation started.
@@ -22,6 +24,10 @@ export class StreamingInsertion implements vscode.Disposable {
   private start: number;
   private end: number;
   private pending = '';
+  /** A '\r' that ended the last piece: it may be half of a CRLF whose '\n' comes next. */
+  private heldCarriageReturn = false;
+  private refusedInARow = 0;
+  private refused = '';
   private inFlight: { offset: number; text: string } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -77,20 +83,32 @@ export class StreamingInsertion implements vscode.Disposable {
     return new vscode.Range(this.document.positionAt(this.start), this.document.positionAt(this.end));
   }
 
+  /** What arrived but the document would not take (after an 'edit-refused' stop). */
+  get unwritten(): string {
+    return this.refused;
+  }
+
   get editCount(): number {
     return this.editsApplied;
   }
 
   append(text: string): void {
     if (this.stoppedBy || !text) return;
-    this.pending += text.replace(/\r?\n/g, this.eol);
+    let piece = (this.heldCarriageReturn ? '\r' : '') + text;
+    // A lone '\r' written into the document would be normalised by VS Code to its EOL, and the change
+    // would then not match what was sent, so it would look like the writer's typing: hold it back
+    // until the next piece says whether it is half of a CRLF.
+    this.heldCarriageReturn = piece.endsWith('\r');
+    if (this.heldCarriageReturn) piece = piece.slice(0, -1);
+    this.pending += normalizeEol(piece, this.eol);
     this.schedule();
   }
 
   /** Writes what is left and closes the undo element. Resolves when the text is in the document. */
   async finish(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.heldCarriageReturn && !this.stoppedBy) this.pending += this.eol;
+    this.heldCarriageReturn = false;
+    this.clearTimer();
     await this.flushing;
     if (this.stoppedBy) return;
     await this.flush(true);
@@ -99,9 +117,19 @@ export class StreamingInsertion implements vscode.Disposable {
   private stop(reason: InsertionStop): void {
     if (this.stoppedBy) return;
     this.stoppedBy = reason;
-    // What is in the document stays; nothing more is written where the writer has taken over.
+    // Text the document refused is handed back, never dropped (see `unwritten`).
+    if (reason === 'edit-refused') this.refused = this.pending;
+    // What is in the document stays; nothing more is written where the writer has taken over: no
+    // held text, no flush already scheduled, and (in flush) no refused piece put back.
     this.pending = '';
+    this.heldCarriageReturn = false;
+    this.clearTimer();
     this.stopEmitter.fire(reason);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private schedule(): void {
@@ -117,7 +145,7 @@ export class StreamingInsertion implements vscode.Disposable {
   }
 
   private async flush(last: boolean): Promise<void> {
-    if (this.stoppedBy === 'document-closed' || this.document.isClosed) return;
+    if (this.stoppedBy || this.document.isClosed) return;
     const editor = this.visibleEditor();
     if (!editor && !last) return; // hidden: hold the text until visible or the end
     // Hold back nothing at the end; mid-stream keep going only if there is text.
@@ -146,15 +174,22 @@ export class StreamingInsertion implements vscode.Disposable {
       applied = false; // the editor closed under us; retry through the next path
     }
     if (this.inFlight) {
-      // No change event matched: the edit did not land (the document moved on). Try again.
+      // No change event matched: the edit did not land (the document moved on). Unless the writer
+      // has taken over meanwhile, try again at the end as it stands now.
       this.inFlight = undefined;
       if (!applied || this.document.getText().slice(this.end, this.end + text.length) !== text) {
+        if (this.stoppedBy) return;
         this.pending = text + this.pending;
-        if (last && !this.document.isClosed && !this.isStopped) return this.flush(true);
+        if (++this.refusedInARow >= MAX_REFUSED_EDITS) {
+          this.stop('edit-refused');
+          return;
+        }
+        if (last && !this.document.isClosed) return this.flush(true);
         this.schedule();
         return;
       }
     }
+    this.refusedInARow = 0;
     this.editsApplied++;
     if (this.pending) this.schedule();
   }
@@ -183,7 +218,12 @@ export class StreamingInsertion implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.clearTimer();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** Every line break (CRLF, lone LF, lone CR) as the document's own EOL. */
+export function normalizeEol(text: string, eol: string): string {
+  return text.replace(/\r\n|\r|\n/g, eol);
 }

@@ -1,0 +1,140 @@
+// Streaming into the document under the writer's hands.
+// - The writer types into a running generation at random moments, as a person does: through the
+//   workbench's own `type` command, which edits on the renderer side while the extension's flushes
+//   are in flight. Whatever the timing, the document must be the writer's text plus exactly a prefix
+//   of what the server sent, in order, with the typed character where the caret was.
+// - A CRLF split across two stream events lands as one line break, without stopping the stream.
+// - A read-only document is refused before anything is sent.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { ContinueWritingResult } from '../../src/continueWriting/continueWriting';
+import type { ProviderTestServer } from '../server/providerTestServer';
+import { closeAllEditors, openDocument, endOf, generationRequests, resetUserSettings, serverAsInfermatic, setUserSetting, waitFor } from './testKit';
+
+const SCRIPT = [' They', ' carried', ' my', ' trunk', ' up', ' the', ' stairs', ',', ' and', ' the', ' chimney', ' trembled', '.', ' 🕯️', ' Wick', '—', 'light', '.'];
+const LOOPED = SCRIPT.join('').repeat(20);
+const START = 'Chapter.';
+const TRIALS = 24;
+
+/** A small seeded generator, so a failing trial can be replayed from its seed. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('Continue Writing: typing into the stream at random moments', function () {
+  this.timeout(120_000);
+  let server: ProviderTestServer;
+
+  before(async () => {
+    server = await serverAsInfermatic({ script: SCRIPT });
+    await setUserSetting('inkwell.sampling.maxTokens', 200);
+  });
+  after(async () => {
+    await closeAllEditors();
+    await server.close();
+    await resetUserSettings();
+  });
+
+  for (let trial = 0; trial < TRIALS; trial++) {
+    const seed = 1000 + trial;
+    it(`trial ${trial} (seed ${seed})`, async () => {
+      const random = rng(seed);
+      // From 200 to about 25 tokens/s, so typing meets flushes at every phase, while 200 tokens still
+      // take longer than the typing needs to arrive (so the stream cannot end before it).
+      server.setScenario({ tokenDelayMs: 5 + Math.floor(random() * 35), scriptLoop: true });
+      const editor = await openDocument(START);
+      endOf(editor);
+      const pending = vscode.commands.executeCommand<ContinueWritingResult>('inkwell.continueWriting');
+      const arrived = 3 + Math.floor(random() * 40);
+      await waitFor('streamed text', () => editor.document.getText().length >= START.length + arrived, 20_000);
+      const streamedNow = editor.document.getText().length - START.length;
+      // Somewhere inside what has arrived, never splitting a surrogate pair.
+      let at = START.length + 1 + Math.floor(random() * (streamedNow - 1));
+      const text = editor.document.getText();
+      if (/[\uDC00-\uDFFF]/.test(text[at] ?? '')) at--;
+      editor.selection = new vscode.Selection(editor.document.positionAt(at), editor.document.positionAt(at));
+      await vscode.commands.executeCommand('type', { text: 'Z' });
+      const result = await pending;
+
+      const final = editor.document.getText();
+      const z = final.indexOf('Z');
+      assert.ok(z >= 0, `the typed character is gone: ${JSON.stringify(final)}`);
+      assert.equal(final.lastIndexOf('Z'), z, `typed once, found twice: ${JSON.stringify(final)}`);
+      assert.equal(z, at, `the typed character moved: ${JSON.stringify(final)}`);
+      const withoutTyping = final.slice(0, z) + final.slice(z + 1);
+      assert.ok(withoutTyping.startsWith(START), withoutTyping);
+      const streamed = withoutTyping.slice(START.length);
+      assert.ok(LOOPED.startsWith(streamed), `not what the server sent, in order: ${JSON.stringify(streamed)}`);
+      assert.equal(result.outcome, 'aborted', `the typing did not stop the stream (${result.outcome})`);
+      await closeAllEditors();
+    });
+  }
+});
+
+describe('Continue Writing: line breaks and read-only documents', function () {
+  this.timeout(30_000);
+  let server: ProviderTestServer;
+  const run = () => vscode.commands.executeCommand<ContinueWritingResult>('inkwell.continueWriting');
+
+  beforeEach(async () => {
+    // Each '\r' ends one event and its '\n' starts the next.
+    server = await serverAsInfermatic({ script: [' One.\r', '\nTwo.\r', '\n\r', '\nThree.'] });
+  });
+  afterEach(async () => {
+    await closeAllEditors();
+    await server.close();
+    await resetUserSettings();
+  });
+
+  for (const eol of ['\n', '\r\n']) {
+    it(`a CRLF split across two events is one line break (${eol === '\n' ? 'LF' : 'CRLF'} document)`, async () => {
+      const editor = await openDocument(`Start.${eol}`);
+      await editor.edit((b) => b.setEndOfLine(eol === '\n' ? vscode.EndOfLine.LF : vscode.EndOfLine.CRLF));
+      editor.selection = new vscode.Selection(0, 6, 0, 6);
+      server.setScenario({ tokenDelayMs: 30 });
+      const result = await run();
+      assert.equal(result.outcome, 'done', 'the split line break was taken for the writer typing');
+      assert.equal(editor.document.getText(), ['Start. One.', 'Two.', '', 'Three.', ''].join(eol));
+    });
+  }
+
+  it('refuses a read-only document before sending anything', async () => {
+    const scheme = 'inkwell-readonly-test';
+    const content = Buffer.from('A page nobody may change.');
+    const emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+    const provider: vscode.FileSystemProvider = {
+      onDidChangeFile: emitter.event,
+      watch: () => new vscode.Disposable(() => undefined),
+      stat: () => ({ type: vscode.FileType.File, ctime: 0, mtime: 0, size: content.length }),
+      readDirectory: () => [],
+      createDirectory: () => undefined,
+      readFile: () => content,
+      writeFile: () => {
+        throw vscode.FileSystemError.NoPermissions();
+      },
+      delete: () => undefined,
+      rename: () => undefined,
+    };
+    const registration = vscode.workspace.registerFileSystemProvider(scheme, provider, { isReadonly: true });
+    try {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(`${scheme}:/page.md`));
+      const editor = await vscode.window.showTextDocument(document);
+      endOf(editor);
+      const result = await run();
+      assert.equal(result.outcome, 'not-started');
+      assert.equal(generationRequests(server).length, 0, 'a request went out for a read-only document');
+      assert.equal(document.getText(), 'A page nobody may change.');
+    } finally {
+      await closeAllEditors();
+      registration.dispose();
+      emitter.dispose();
+    }
+  });
+});
