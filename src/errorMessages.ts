@@ -39,12 +39,14 @@ export async function showProviderError(
   secrets: readonly string[],
   doing: string,
   extra: string[] = [],
+  /** The first sentence, when "<doing> failed." is not what happened (a stream that stopped part way). */
+  headline = `${doing} failed.`,
 ): Promise<string | undefined> {
   const e = toProviderError(error);
   if (e.kind === 'aborted') return undefined;
   const actions = actionsFor(e);
   const choice = await vscode.window.showErrorMessage(
-    `Inkwell: ${doing} failed. ${describeError(e, secrets)}`,
+    `Inkwell: ${headline} ${describeError(e, secrets)}`,
     ...extra,
     ...actions.map((a) => a.label),
   );

@@ -3,6 +3,7 @@ import { ChatMessage, GenerationMode, buildChatRequest, buildCompletionRequest }
 import { SamplingSettings } from './core/providers/samplingParams';
 import { Usage } from './core/stream/completionStream';
 import { streamCompletion } from './core/http/streamCompletion';
+import { StreamMeter, streamBound } from './core/stream/streamBound';
 import { ActiveTarget, ProviderService } from './providerService';
 import { Settings } from './settings';
 import { Log } from './log';
@@ -63,10 +64,16 @@ export class Generator {
           : buildChatRequest({ profile: target.profile, model: target.model, sampling: request.sampling, stream: true, messages: request.messages ?? [], foldSystem: fold });
       let error: ProviderError | undefined;
       let outcome: GenerationResult['outcome'] = 'truncated';
+      // The caller's signal, plus our own for a runaway stream.
+      const local = new AbortController();
+      const forward = () => local.abort();
+      request.signal.addEventListener('abort', forward, { once: true });
+      const meter = new StreamMeter(streamBound(request.sampling.max_tokens, request.sampling.n));
+      let runaway = false;
       const stream = streamCompletion(
         { url: built.url, headers, body: built.body, mode: request.mode, expectedChoices: request.sampling.n },
         {
-          signal: request.signal,
+          signal: local.signal,
           timeouts: settings.timeouts,
           retry: { maxRetries: settings.maxRetries },
           log: (line: string) => this.log.info(line),
@@ -76,6 +83,12 @@ export class Generator {
       for await (const piece of stream) {
         switch (piece.kind) {
           case 'text':
+            if (runaway) break;
+            if (meter.add(piece.index, piece.text)) {
+              runaway = true;
+              local.abort();
+              break;
+            }
             if (piece.index === 0) {
               tokens++;
               request.onProgress?.(tokens);
@@ -95,7 +108,13 @@ export class Generator {
             break;
         }
       }
+      request.signal.removeEventListener('abort', forward);
       if (request.signal.aborted) return { outcome: 'aborted', tokens, usage, foldedSystemPrompt: fold };
+      if (runaway) {
+        const { maxChars } = streamBound(request.sampling.max_tokens, request.sampling.n);
+        this.log.info(`${target.model}: the stream passed its bound for max_tokens ${request.sampling.max_tokens} (${maxChars} characters); stopped it.`);
+        return { outcome: 'error', error: new ProviderError({ kind: 'runaway' }), usage, tokens, foldedSystemPrompt: fold };
+      }
       const hasSystem = request.mode === 'chat' && (request.messages ?? []).some((m) => m.role === 'system' && m.content.trim());
       if (error?.kind === 'system-prompt-rejected' && tokens === 0 && hasSystem && !fold) {
         this.log.info(`${target.model} rejected the system prompt; retrying with it folded into the first user turn.`);

@@ -168,8 +168,9 @@ export async function continueWriting(services: Services, status: GenerationStat
   void showProviderError(
     error,
     secrets,
-    gotText ? `Continue Writing stopped after ${result.tokens} tokens (the text so far is kept)` : 'Continue Writing',
+    'Continue Writing',
     [gotText ? 'Continue' : 'Retry'],
+    gotText ? `Continue Writing stopped after ${result.tokens} tokens; the text so far is kept.` : undefined,
   ).then(async (choice) => {
     if (choice !== 'Continue' && choice !== 'Retry') return;
     const resume = gotText ? insertion.range.end : anchor;

@@ -8,6 +8,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ContinueWritingResult } from '../../src/continueWriting/continueWriting';
+import { streamBound } from '../../src/core/stream/streamBound';
 import type { ProviderTestServer } from '../server/providerTestServer';
 import { closeAllEditors, openDocument, endOf, generationRequests, resetUserSettings, serverAsInfermatic, setUserSetting, waitFor } from './testKit';
 
@@ -136,5 +137,36 @@ describe('Continue Writing: line breaks and read-only documents', function () {
       registration.dispose();
       emitter.dispose();
     }
+  });
+});
+
+describe('Continue Writing: a server that ignores max_tokens', function () {
+  this.timeout(60_000);
+  let server: ProviderTestServer;
+
+  before(async () => {
+    server = await serverAsInfermatic({ script: [' and on'] });
+    await setUserSetting('inkwell.sampling.maxTokens', 40);
+  });
+  after(async () => {
+    await closeAllEditors();
+    await server.close();
+    await resetUserSettings();
+  });
+
+  it('is stopped at the bound derived from max_tokens, keeping what arrived', async () => {
+    // 20,000 tokens at 10,000 a second for a request that asked for 40: the stream is still going
+    // when the bound is passed, so stopping it must abort the request.
+    server.setScenario({ ignoreMaxTokens: { tokens: 20_000 }, scriptLoop: true, tokenDelayMs: 1, tokensPerDelay: 10 });
+    const editor = await openDocument('It went');
+    endOf(editor);
+    const result = await vscode.commands.executeCommand<ContinueWritingResult>('inkwell.continueWriting');
+    assert.equal(result.outcome, 'error');
+    assert.equal(result.error?.kind, 'runaway');
+    const streamed = editor.document.getText().slice('It went'.length);
+    const { maxPieces } = streamBound(40);
+    assert.ok(streamed.length > 0, 'what arrived before the bound was not kept');
+    assert.equal(streamed, ' and on'.repeat(maxPieces), 'the document did not get exactly the pieces up to the bound');
+    await server.waitForRequest((r) => r.aborted, 5000);
   });
 });

@@ -183,6 +183,8 @@ export interface Scenario {
   unicode?: boolean;
   /** Repeat the script until max_tokens instead of finishing with "stop" at its end. */
   scriptLoop?: boolean;
+  /** A runaway server: stream this many tokens whatever max_tokens says (still capped at MAX_STREAM_TOKENS). */
+  ignoreMaxTokens?: { tokens: number };
 }
 
 export interface ProviderTestServerOptions {
@@ -880,6 +882,7 @@ class ProviderTestServerImpl implements ProviderTestServer {
     if (maxReq !== undefined) maxTokens = maxReq;
     else if (mode === 'completions' && (flavor === 'vllm' || flavor === 'litellm' || flavor === 'aimlapi')) maxTokens = 16;
     else maxTokens = Math.min(o.defaultMaxTokens, Math.max(0, ctxLen - prompt.tokens));
+    if (spec?.ignoreMaxTokens) maxTokens = spec.ignoreMaxTokens.tokens;
     maxTokens = Math.max(0, Math.min(Math.floor(maxTokens), o.maxStreamTokens));
 
     const script = spec?.script ?? (spec?.unicode ? UNICODE_PIECES : o.script.length > 0 ? o.script : undefined);

@@ -19,6 +19,7 @@ export type ProviderErrorKind =
   | 'redirect'
   | 'stream-error'
   | 'cut'
+  | 'runaway'
   | 'aborted'
   | 'no-key'
   | 'no-model';
@@ -61,6 +62,7 @@ const TITLES: Record<ProviderErrorKind, string> = {
   redirect: 'The provider answered with a redirect, which Inkwell does not follow',
   'stream-error': 'The provider reported an error during generation',
   cut: 'The stream stopped before the model finished',
+  runaway: 'The server sent far more than the maximum tokens allow, so Inkwell stopped it',
   aborted: 'Cancelled',
   'no-key': 'No API key is set for this provider',
   'no-model': 'No model is selected',
@@ -155,6 +157,8 @@ export function nextStepFor(
       return 'Set the base URL to the final address yourself (your key was not sent there).';
     case 'cut':
       return 'The text so far is kept; continue writing to pick up where it stopped.';
+    case 'runaway':
+      return 'What arrived is kept. The server ignores max_tokens (inkwell.sampling.maxTokens): check its settings, or pick another model.';
     case 'aborted':
       return '';
   }
