@@ -8,6 +8,7 @@ import { GenerationResult } from '../generator';
 import { Settings } from '../settings';
 import { describeError, showProviderError } from '../errorMessages';
 import { StreamingInsertion } from './streamingInsertion';
+import { TrackedPosition } from './trackedPosition';
 import { GenerationStatus } from './generationStatus';
 
 const TAIL_CHARS = 400;
@@ -164,6 +165,8 @@ export async function continueWriting(services: Services, status: GenerationStat
   status.end('$(warning) Inkwell: cut short', result.error ? describeError(result.error, secrets) : undefined);
   const gotText = result.tokens > 0;
   const error = result.error ?? new ProviderError({ kind: 'cut' });
+  // The writer may go on editing before answering: the resume point follows their edits.
+  const resumeAt = new TrackedPosition(document, gotText ? insertion.range.end : anchor);
   // Not awaited: the command finishes when the text is in; the message waits for the writer.
   void showProviderError(
     error,
@@ -172,8 +175,10 @@ export async function continueWriting(services: Services, status: GenerationStat
     [gotText ? 'Continue' : 'Retry'],
     gotText ? `Continue Writing stopped after ${result.tokens} tokens; the text so far is kept.` : undefined,
   ).then(async (choice) => {
+    const resume = resumeAt.position;
+    resumeAt.dispose();
     if (choice !== 'Continue' && choice !== 'Retry') return;
-    const resume = gotText ? insertion.range.end : anchor;
+    if (document.isClosed) return;
     const visible = vscode.window.visibleTextEditors.find((e) => e.document === document) ?? (await vscode.window.showTextDocument(document));
     visible.selection = new vscode.Selection(resume, resume);
     await continueWriting(services, status, visible);

@@ -19,6 +19,7 @@ const CONTINUATION_TEXT = CONTINUATION.join('');
 const PARAGRAPH_END = 'like small, impatient rivers.';
 const NEXT_PARAGRAPH = 'She stood under the awning and counted the lamps';
 const SECOND_PARAGRAPH_END = 'in a shape like a closed eye.';
+const CUT_LINE = '"Then someone put it out," she said.';
 
 const EDITOR = '.editor-group-container.active .monaco-editor';
 
@@ -128,5 +129,31 @@ describe('Continue Writing (e2e)', function () {
     const tokens = Number(/stopped at (\d+) tokens/.exec(await generationItem().innerText())?.[1]);
     assert.ok(tokens > 0 && tokens < 300, `stopped at ${tokens} tokens`);
     await wb.screenshot('continue-4-stopped');
+  });
+
+  it('resumes a cut stream where it stopped, even after the writer typed above it', async () => {
+    server.reset();
+    // The first answer is cut after six tokens; Continue's request then runs to the end.
+    server.setScenario([{ truncate: { afterTokens: 6 } }, {}]);
+    await cursorAfter(wb.page, CUT_LINE);
+    await wb.page.keyboard.press('Control+Alt+Enter');
+    const notice = wb.page.locator('.notification-list-item', { hasText: 'stopped after 6 tokens' }).first();
+    if (!(await wb.page.locator('.notifications-center').isVisible())) await wb.page.locator('[id="status.notifications"]').click();
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /stopped after 6 tokens; the text so far is kept\./);
+
+    // The writer adds a word at the top of the chapter before answering.
+    const title = wb.page.locator(`${EDITOR} .view-line`, { hasText: 'Chapter One' }).first();
+    await title.click();
+    await wb.page.keyboard.press('Home');
+    await wb.page.keyboard.type('NEW ');
+    await notice.locator('.monaco-button', { hasText: 'Continue' }).click();
+    // A request is recorded before its body has arrived: look only at those that have one.
+    const resumed = await server.waitForRequest((r) => r.path.endsWith('/completions') && String(r.body?.prompt ?? '').startsWith('NEW '), 15_000);
+    const cut = CONTINUATION.slice(0, 6).join('');
+    assert.ok(resumed.body.prompt.endsWith(CUT_LINE + cut), `Continue did not resume where the stream stopped: …${resumed.body.prompt.slice(-60)}`);
+    await waitUntil('the resumed continuation', async () => words(await editorText(wb.page)).includes(words(CUT_LINE + cut + CONTINUATION_TEXT)));
+    assert.ok(words(await editorText(wb.page)).startsWith('NEW # Chapter One'), 'the writer’s word is gone');
+    await wb.screenshot('continue-5-resumed');
   });
 });
