@@ -19,6 +19,8 @@ export interface GenerationRequest {
   signal: AbortSignal;
   onText(index: number, text: string): void;
   onProgress?(tokens: number): void;
+  /** What the generation is waiting for, before its first token (a retry and its delay). */
+  onWaiting?(what: string): void;
 }
 
 export interface GenerationResult {
@@ -46,17 +48,51 @@ export class Generator {
   async generate(request: GenerationRequest): Promise<GenerationResult> {
     const { target } = request;
     const modelKey = `${target.profile.id} ${target.model}`;
-    let fold = this.rejectsSystem.has(modelKey);
-    let tokens = 0;
-    let usage: Usage | undefined;
+    const fold = this.rejectsSystem.has(modelKey);
     let headers: Record<string, string>;
     let secrets: string[];
     try {
       ({ headers, secrets } = await this.providers.headers(target.profile, { interactive: true }));
     } catch (error) {
-      return { outcome: 'error', error: error instanceof ProviderError ? error : new ProviderError({ kind: 'no-key' }), tokens, foldedSystemPrompt: fold };
+      return { outcome: 'error', error: error instanceof ProviderError ? error : new ProviderError({ kind: 'no-key' }), tokens: 0, foldedSystemPrompt: fold };
     }
     const settings = new Settings();
+    // The caller's signal, plus our own: for a runaway stream and for the whole generation's limit.
+    const local = new AbortController();
+    const forward = () => local.abort();
+    request.signal.addEventListener('abort', forward, { once: true });
+    let pastDeadline = false;
+    const deadlineMs = settings.generationTimeoutMs;
+    const deadline = setTimeout(() => {
+      pastDeadline = true;
+      local.abort();
+    }, deadlineMs);
+    try {
+      return await this.attempt(request, { fold, headers, secrets, settings, local, pastDeadline: () => pastDeadline, deadlineMs, modelKey });
+    } finally {
+      clearTimeout(deadline);
+      request.signal.removeEventListener('abort', forward);
+    }
+  }
+
+  private async attempt(
+    request: GenerationRequest,
+    run: {
+      fold: boolean;
+      headers: Record<string, string>;
+      secrets: string[];
+      settings: Settings;
+      local: AbortController;
+      pastDeadline: () => boolean;
+      deadlineMs: number;
+      modelKey: string;
+    },
+  ): Promise<GenerationResult> {
+    const { target } = request;
+    const { headers, secrets, settings, local } = run;
+    let { fold } = run;
+    let tokens = 0;
+    let usage: Usage | undefined;
     for (;;) {
       const built =
         request.mode === 'completion'
@@ -64,10 +100,6 @@ export class Generator {
           : buildChatRequest({ profile: target.profile, model: target.model, sampling: request.sampling, stream: true, messages: request.messages ?? [], foldSystem: fold });
       let error: ProviderError | undefined;
       let outcome: GenerationResult['outcome'] = 'truncated';
-      // The caller's signal, plus our own for a runaway stream.
-      const local = new AbortController();
-      const forward = () => local.abort();
-      request.signal.addEventListener('abort', forward, { once: true });
       const meter = new StreamMeter(streamBound(request.sampling.max_tokens, request.sampling.n));
       let runaway = false;
       const stream = streamCompletion(
@@ -75,7 +107,10 @@ export class Generator {
         {
           signal: local.signal,
           timeouts: settings.timeouts,
-          retry: { maxRetries: settings.maxRetries },
+          retry: {
+            maxRetries: settings.maxRetries,
+            onRetry: ({ attempt, delayMs, error: cause }) => request.onWaiting?.(`retry ${attempt} in ${Math.ceil(delayMs / 1000)} s: ${cause.message}`),
+          },
           log: (line: string) => this.log.info(line),
           secrets: [...secrets, ...this.log.knownSecrets()],
         },
@@ -108,8 +143,16 @@ export class Generator {
             break;
         }
       }
-      request.signal.removeEventListener('abort', forward);
       if (request.signal.aborted) return { outcome: 'aborted', tokens, usage, foldedSystemPrompt: fold };
+      if (run.pastDeadline()) {
+        const seconds = Math.round(run.deadlineMs / 1000);
+        const error = new ProviderError({
+          kind: 'timeout',
+          message: `The generation passed its limit of ${seconds} s.`,
+          nextStep: 'What arrived is kept. Raise inkwell.network.generationTimeoutSeconds for very long generations.',
+        });
+        return { outcome: 'error', error, usage, tokens, foldedSystemPrompt: fold };
+      }
       if (runaway) {
         const { maxChars } = streamBound(request.sampling.max_tokens, request.sampling.n);
         this.log.info(`${target.model}: the stream passed its bound for max_tokens ${request.sampling.max_tokens} (${maxChars} characters); stopped it.`);
@@ -118,7 +161,7 @@ export class Generator {
       const hasSystem = request.mode === 'chat' && (request.messages ?? []).some((m) => m.role === 'system' && m.content.trim());
       if (error?.kind === 'system-prompt-rejected' && tokens === 0 && hasSystem && !fold) {
         this.log.info(`${target.model} rejected the system prompt; retrying with it folded into the first user turn.`);
-        this.rejectsSystem.add(modelKey);
+        this.rejectsSystem.add(run.modelKey);
         fold = true;
         continue;
       }

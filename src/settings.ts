@@ -99,6 +99,10 @@ export class Settings {
       idleMs: seconds('inkwell.network.idleTimeoutSeconds'),
     };
   }
+  /** The whole generation's limit, retries included. */
+  get generationTimeoutMs(): number {
+    return Math.max(10, this.get<number>('inkwell.network.generationTimeoutSeconds')) * 1000;
+  }
   get maxRetries(): number {
     return Math.max(0, Math.min(10, Math.floor(this.get<number>('inkwell.network.maxRetries'))));
   }

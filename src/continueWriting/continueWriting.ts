@@ -127,6 +127,7 @@ export async function continueWriting(services: Services, status: GenerationStat
         insertion.append(joiner.push(text));
       },
       onProgress: (tokens) => status.progress(tokens, startedAt, firstTokenAt),
+      onWaiting: (what) => status.waiting(what),
     });
     insertion.append(joiner.end());
     await insertion.finish();

@@ -25,6 +25,12 @@ export class GenerationStatus implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'inkwell.generating', true);
   }
 
+  /** Before the first token: what the generation waits for (a retry after a busy server, say). */
+  waiting(what: string): void {
+    if (this.lastProgressAt !== 0) return;
+    this.item.text = `$(loading~spin) Inkwell: ${what.length > 80 ? `${what.slice(0, 79)}…` : what}`;
+  }
+
   progress(tokens: number, startedAt: number, firstTokenAt: number | undefined): void {
     // Ten updates a second is as fast as anyone reads; more costs the stream time on every token.
     const now = Date.now();

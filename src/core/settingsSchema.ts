@@ -151,6 +151,14 @@ export const SETTINGS = {
     minimum: 1,
     description: 'Seconds a stream may stay silent (keep-alive comments count as activity) before it is called stalled.',
   },
+  'inkwell.network.generationTimeoutSeconds': {
+    type: 'number',
+    default: 600,
+    scope: 'application',
+    minimum: 10,
+    description:
+      'Seconds one generation may take in all, retries and keep-alives included, before Inkwell stops it and keeps what arrived. A stream that only ever sends keep-alive comments ends here.',
+  },
   'inkwell.network.maxRetries': {
     type: 'number',
     default: 3,

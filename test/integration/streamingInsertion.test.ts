@@ -140,7 +140,7 @@ describe('Continue Writing: line breaks and read-only documents', function () {
   });
 });
 
-describe('Continue Writing: a server that ignores max_tokens', function () {
+describe('Continue Writing: servers that never stop', function () {
   this.timeout(60_000);
   let server: ProviderTestServer;
 
@@ -167,6 +167,23 @@ describe('Continue Writing: a server that ignores max_tokens', function () {
     const { maxPieces } = streamBound(40);
     assert.ok(streamed.length > 0, 'what arrived before the bound was not kept');
     assert.equal(streamed, ' and on'.repeat(maxPieces), 'the document did not get exactly the pieces up to the bound');
+    await server.waitForRequest((r) => r.aborted, 5000);
+  });
+
+  it('ends a stream that only sends keep-alives at the generation limit, keeping what arrived', async () => {
+    server.reset();
+    await setUserSetting('inkwell.network.generationTimeoutSeconds', 10);
+    // Two tokens, then keep-alive comments forever: the idle timeout never fires.
+    server.setScenario({ stall: { afterTokens: 2 }, keepAliveEveryMs: 200, scriptLoop: true });
+    const editor = await openDocument('It went');
+    endOf(editor);
+    const started = Date.now();
+    const result = await vscode.commands.executeCommand<ContinueWritingResult>('inkwell.continueWriting');
+    assert.equal(result.outcome, 'error');
+    assert.equal(result.error?.kind, 'timeout');
+    assert.match(result.error?.message ?? '', /limit of 10 s/);
+    assert.ok(Date.now() - started >= 10_000, 'it stopped before the limit');
+    assert.equal(editor.document.getText(), 'It went and on and on');
     await server.waitForRequest((r) => r.aborted, 5000);
   });
 });

@@ -249,15 +249,19 @@ describe('http: streamCompletion', () => {
     assert.equal(s.requests.length, 1);
   });
 
-  it('retries a first-byte timeout before the first token', async () => {
+  it('does not retry a first-byte timeout, and says so', async () => {
+    // Retrying a server that took the request but did not answer made the writer wait the whole
+    // first-byte timeout again, up to maxRetries times, before any message.
     const s = await serve((_req, res, n) => {
       sseHead(res);
       if (n > 1) res.end(chunk('late but here', 'stop'));
     });
     const pieces = await run(s, { timeouts: { firstByteMs: 80 } });
-    assert.equal(text(pieces), 'late but here');
-    assert.deepEqual(kinds(pieces).at(-1), 'end:done');
-    assert.equal(s.requests.length, 2);
+    assert.equal(text(pieces), '');
+    assert.deepEqual(kinds(pieces), ['error:timeout', 'end:error']);
+    const error = pieces.find((p) => p.kind === 'error');
+    assert.match(error && 'error' in error ? error.error.message : '', /No answer within 80 ms \(not retried/);
+    assert.equal(s.requests.length, 1);
     await s.closed(1);
   });
 

@@ -153,7 +153,7 @@ function startExchange(options: HttpRequestOptions, accept: string): Promise<Exc
       timerPhase = phase;
       if (!phase || finished) return;
       const ms = phase === 'connect' ? timeouts.connectMs : phase === 'first-byte' ? timeouts.firstByteMs : timeouts.idleMs;
-      if (ms > 0 && Number.isFinite(ms)) timer = setTimeout(() => fail(timeoutError(phase, ms, bodyBytes > 0)), ms);
+      if (ms > 0 && Number.isFinite(ms)) timer = setTimeout(() => fail(timeoutError(phase, ms)), ms);
     };
 
     const cleanup = (): void => {
@@ -302,18 +302,20 @@ function startExchange(options: HttpRequestOptions, accept: string): Promise<Exc
   });
 }
 
-function timeoutError(phase: Phase, ms: number, gotBytes: boolean): ProviderError {
+function timeoutError(phase: Phase, ms: number): ProviderError {
   const what =
     phase === 'connect'
       ? `Could not connect within ${ms} ms`
       : phase === 'first-byte'
-        ? `No answer within ${ms} ms`
+        ? `No answer within ${ms} ms (not retried, which would mean waiting as long again)`
         : `No data for ${ms} ms`;
   return new ProviderError({
     kind: 'timeout',
     message: `${what}.`,
     providerMessage: `${phase} timeout`,
-    retryable: phase === 'connect' || (phase === 'first-byte' && !gotBytes),
+    // A server that took the request but did not answer in time would most likely make the writer
+    // wait the whole first-byte timeout again: only a failed connection is retried.
+    retryable: phase === 'connect',
   });
 }
 
