@@ -41,7 +41,13 @@ export interface ContinueWritingResult {
 
 const notStarted = (error?: ProviderError): ContinueWritingResult => ({ outcome: 'not-started', tokens: 0, error });
 
-export async function continueWriting(services: Services, status: GenerationStatus, editor = vscode.window.activeTextEditor): Promise<ContinueWritingResult> {
+export async function continueWriting(
+  services: Services,
+  status: GenerationStatus,
+  editor = vscode.window.activeTextEditor,
+  /** True on the one retry after the server named a smaller context than Inkwell assumed. */
+  refitted = false,
+): Promise<ContinueWritingResult> {
   if (!editor) {
     void vscode.window.showInformationMessage('Inkwell: open a manuscript and put the cursor where the story should go on.');
     return notStarted();
@@ -136,6 +142,15 @@ export async function continueWriting(services: Services, status: GenerationStat
     insertion.dispose();
   }
 
+  const overflow = result.error?.kind === 'context-overflow' ? result.error.contextLength : undefined;
+  if (overflow !== undefined && result.tokens === 0 && !refitted && overflow < contextSize.tokens) {
+    // The server serves this model with less context than Inkwell assumed: remember its number and
+    // fit the prompt to it, once (a selection that cannot fit is then refused with the real numbers).
+    services.tokens.learnContextSize(target, overflow);
+    services.log.info(`${target.model} is served with ${overflow} tokens of context, not ${contextSize.tokens}; fitting the prompt again.`);
+    status.end('$(sync) Inkwell: fitting the prompt to the server’s context');
+    return continueWriting(services, status, editor, true);
+  }
   const tokens = result.usage?.completionTokens ?? result.tokens;
   const summary: ContinueWritingResult = { outcome: result.outcome, tokens: result.tokens, error: result.error, range: insertion.range };
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);

@@ -36,6 +36,8 @@ export class TokenService implements vscode.Disposable {
   /** For the status bar: the server's tokenizer too, debounced and cached by content. */
   private readonly statusCounter: TokenCounter;
   private statusTargetKey = '';
+  /** Context sizes a server stated in a context-overflow error this session, by provider and model. */
+  private readonly learnedContext = new Map<string, number>();
 
   constructor(
     context: vscode.ExtensionContext,
@@ -95,11 +97,19 @@ export class TokenService implements vscode.Disposable {
     };
   }
 
-  /** Best first: what the provider says, the user's setting, Inkwell's table, then 8k. */
+  /**
+   * A provider may serve a model with far less context than the model has (a Llama 3.3 fine-tune
+   * at 16k, not 131k): the number its overflow error gives is what counts from then on.
+   */
+  learnContextSize(target: ActiveTarget, tokens: number): void {
+    if (Number.isFinite(tokens) && tokens > 0) this.learnedContext.set(`${target.profile.id} ${target.model}`, Math.floor(tokens));
+  }
+
+  /** Best first: what the provider says (or said in an overflow error), the user's setting, Inkwell's table, then 8k. */
   async contextSize(target: ActiveTarget, settings: Settings): Promise<ContextSize> {
     return resolveContextSize({
       model: target.model,
-      fromProvider: await this.providers.providerContextSize(target),
+      fromProvider: this.learnedContext.get(`${target.profile.id} ${target.model}`) ?? (await this.providers.providerContextSize(target)),
       setting: settings.contextSizeOverride,
       fallback: DEFAULT_CONTEXT,
     });

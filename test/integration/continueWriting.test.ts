@@ -276,4 +276,20 @@ describe('Continue Writing', function () {
     const got = editor.document.getText().slice('Unicode:'.length);
     assert.equal(got.trimStart(), expected.trimStart());
   });
+  it('learns a smaller context from the server’s overflow error, refits the prompt and retries once', async () => {
+    // Inkwell's table gives this Llama 3.3 fine-tune its native 131,072 tokens; the test server
+    // serves it with 16,384 and answers a longer prompt with a context-overflow 400.
+    const passage = 'The lamp burned low. '.repeat(5000).trimEnd();
+    const editor = await openDocument(passage);
+    endOf(editor);
+    const result = await run();
+    assert.equal(result.outcome, 'done', `not written after the refit: ${result.error?.message ?? ''}`);
+    const [first, second, third] = generationRequests(server);
+    assert.ok(first && second, 'no second request after the overflow');
+    assert.equal(third, undefined, 'retried more than once');
+    assert.equal(first.body.prompt, passage);
+    assert.ok(second.body.prompt.length < passage.length, 'the second prompt was not trimmed');
+    assert.ok(passage.endsWith(second.body.prompt), 'the refitted prompt is not the end of the passage');
+    assert.ok(editor.document.getText().startsWith(passage + SCRIPT_TEXT), 'the continuation did not land after the passage');
+  });
 });
