@@ -9,6 +9,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ContinueWritingResult } from '../../src/continueWriting/continueWriting';
 import { streamBound } from '../../src/core/stream/streamBound';
+import { rng } from '../../bench/tokenCountProse';
 import type { ProviderTestServer } from '../server/providerTestServer';
 import { closeAllEditors, openDocument, endOf, generationRequests, resetUserSettings, serverAsInfermatic, setUserSetting, waitFor } from './testKit';
 
@@ -16,18 +17,6 @@ const SCRIPT = [' They', ' carried', ' my', ' trunk', ' up', ' the', ' stairs', 
 const LOOPED = SCRIPT.join('').repeat(20);
 const START = 'Chapter.';
 const TRIALS = 24;
-
-/** A small seeded generator, so a failing trial can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('Continue Writing: typing into the stream at random moments', function () {
   this.timeout(120_000);
