@@ -176,3 +176,65 @@ describe('Continue Writing: servers that never stop', function () {
     await server.waitForRequest((r) => r.aborted, 5000);
   });
 });
+
+describe('Continue Writing: closing the tab being written into', function () {
+  this.timeout(30_000);
+  let server: ProviderTestServer;
+  const original = 'A chapter on disk.';
+  let file: vscode.Uri;
+
+  const tabOpen = () =>
+    vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === file.toString()));
+
+  beforeEach(async () => {
+    server = await serverAsInfermatic({ script: [' and', ' on'] });
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the integration tests need a workspace folder');
+    file = vscode.Uri.joinPath(folder.uri, `closing-${Date.now()}.md`);
+    await vscode.workspace.fs.writeFile(file, Buffer.from(original));
+  });
+  afterEach(async () => {
+    await closeAllEditors();
+    await server.close();
+    await resetUserSettings();
+    await vscode.workspace.fs.delete(file);
+  });
+
+  async function startStreaming(): Promise<{ editor: vscode.TextEditor; pending: Thenable<ContinueWritingResult> }> {
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file), { preview: false });
+    endOf(editor);
+    server.setScenario({ tokenDelayMs: 100, scriptLoop: true });
+    const pending = vscode.commands.executeCommand<ContinueWritingResult>('inkwell.continueWriting');
+    await waitFor('some text', () => editor.document.getText().length > original.length + 4);
+    return { editor, pending };
+  }
+
+  it('reverting and closing stops the generation and its request, and the tab closes', async () => {
+    // The web workbench saves after a delay by default, which would put the streamed text on disk
+    // before the revert; a writer who reverts has auto-save off.
+    await vscode.workspace.getConfiguration().update('files.autoSave', 'off', vscode.ConfigurationTarget.Global);
+    try {
+      const { pending } = await startStreaming();
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      const result = await pending;
+      assert.equal(result.outcome, 'aborted');
+      await server.waitForRequest((r) => r.aborted, 5000);
+      await waitFor('the tab to close', () => !tabOpen());
+      assert.equal(Buffer.from(await vscode.workspace.fs.readFile(file)).toString(), original);
+    } finally {
+      await vscode.workspace.getConfiguration().update('files.autoSave', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('saving and closing stops the generation and its request, and the tab closes', async () => {
+    const { editor, pending } = await startStreaming();
+    await editor.document.save();
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    const result = await pending;
+    assert.equal(result.outcome, 'aborted');
+    await server.waitForRequest((r) => r.aborted, 5000);
+    await waitFor('the tab to close', () => !tabOpen());
+    const saved = Buffer.from(await vscode.workspace.fs.readFile(file)).toString();
+    assert.ok(saved.startsWith(original) && saved.length > original.length, 'what arrived before the save was not saved');
+  });
+});
