@@ -18,6 +18,10 @@ export type KeyLookup =
   | { status: 'origin-changed'; storedOrigin: string; currentOrigin: string }
   | { status: 'not-needed' };
 
+/** "provider origin" pairs the writer allowed an environment key to be sent to. */
+const ENV_ORIGINS_CONFIRMED = 'inkwell.environmentKeyOrigins';
+const envOriginKey = (providerId: string, origin: string) => `${providerId} ${origin}`;
+
 /** API keys in SecretStorage, one per provider and bound to that provider's origin. */
 export class ApiKeyStore {
   constructor(
@@ -28,6 +32,10 @@ export class ApiKeyStore {
 
   get onDidChange(): vscode.Event<vscode.SecretStorageChangeEvent> {
     return this.secrets.onDidChange;
+  }
+
+  private environmentOrigins(): string[] {
+    return this.globalState.get<string[]>(ENV_ORIGINS_CONFIRMED, []);
   }
 
   async set(profile: ProviderProfile, key: string): Promise<void> {
@@ -66,6 +74,11 @@ export class ApiKeyStore {
     const fromEnv = profile.apiKeyEnvVar ? process.env[profile.apiKeyEnvVar]?.trim() : undefined;
     if (fromEnv) {
       this.log.rememberSecret(fromEnv);
+      const currentOrigin = originOf(profile.baseUrl);
+      const meantFor = profile.apiKeyEnvOrigin;
+      if (meantFor && meantFor !== currentOrigin && !this.environmentOrigins().includes(envOriginKey(profile.id, currentOrigin))) {
+        return { status: 'origin-changed', storedOrigin: meantFor, currentOrigin };
+      }
       return { status: 'ok', key: fromEnv, from: 'environment' };
     }
     if (this.globalState.get<string[]>(EVER_STORED, []).includes(profile.id)) return { status: 'lost' };
@@ -75,7 +88,13 @@ export class ApiKeyStore {
   /** After the user confirmed the new origin: the key now belongs to it. */
   async rebind(profile: ProviderProfile): Promise<void> {
     const raw = await this.secrets.get(secretName(profile.id));
-    if (!raw) return;
+    if (!raw) {
+      // The key comes from the environment: remember that the writer let it go to this origin.
+      const confirmed = new Set(this.environmentOrigins());
+      confirmed.add(envOriginKey(profile.id, originOf(profile.baseUrl)));
+      await this.globalState.update(ENV_ORIGINS_CONFIRMED, [...confirmed]);
+      return;
+    }
     const stored = JSON.parse(raw) as StoredKey;
     await this.set(profile, stored.key);
   }

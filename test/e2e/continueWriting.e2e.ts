@@ -60,9 +60,12 @@ describe('Continue Writing (e2e)', function () {
 
   before(async () => {
     server = await startProviderTestServer({ flavor: 'litellm', apiKeys: [KEY], script: CONTINUATION, maxLifetimeMs: 10 * 60_000 });
+    // Infermatic's wire format at a loopback address, with the key from the environment. A custom
+    // provider, since a built-in provider's environment key is meant for its public service and a
+    // moved base URL asks first.
     Object.assign(userSettings, {
-      'inkwell.infermatic.baseUrl': server.url,
-      'inkwell.provider': 'infermatic',
+      'inkwell.providers': [{ id: 'infermatic-e2e', name: 'Infermatic (test server)', kind: 'litellm', baseUrl: server.url, apiKeyEnvVar: 'INKWELL_E2E_KEY', requiresApiKey: true }],
+      'inkwell.provider': 'infermatic-e2e',
       'inkwell.model': 'Sao10K-L3.3-70B-Euryale-v2.3-FP8-Dynamic',
     });
   });
@@ -70,7 +73,7 @@ describe('Continue Writing (e2e)', function () {
     await server?.close();
   });
 
-  const wb = useWorkbench({ userSettings, env: { INFERMATIC_API_KEY: KEY } });
+  const wb = useWorkbench({ userSettings, env: { INKWELL_E2E_KEY: KEY } });
   const generationItem = () => wb.page.locator('[id="inkwell.inkwell.inkwell.generation"]');
 
   it('streams the continuation in at the cursor with Ctrl+Alt+Enter, showing progress', async () => {

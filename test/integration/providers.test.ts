@@ -104,6 +104,29 @@ describe('providers, keys and models', () => {
     }
   });
 
+  it('asks before sending a key from the environment to an address other than the provider’s own', async () => {
+    const api = await inkwell();
+    const server = await startProviderTestServer({ apiKeys: ['env-key'], maxLifetimeMs: 60_000 });
+    const profileNow = () => api.services.providers.profile('infermatic')!;
+    // The tests run inside the extension host, so this is the environment Inkwell reads.
+    const previous = process.env.INFERMATIC_API_KEY;
+    process.env.INFERMATIC_API_KEY = 'env-key';
+    try {
+      await api.services.providers.keys.clear(profileNow());
+      await setUserSetting('inkwell.infermatic.baseUrl', server.url);
+      await assert.rejects(api.services.providers.listModels(profileNow(), { interactive: false, refresh: true }), /was not sent/);
+      assert.equal(server.requests.length, 0, 'the environment key went to a new address unasked');
+      // What "Send Key There" in the question does; from then on that address gets the key.
+      await api.services.providers.keys.rebind(profileNow());
+      await api.services.providers.listModels(profileNow(), { interactive: false, refresh: true });
+      assert.equal(server.requests[0]?.authorization, 'Bearer env-key');
+    } finally {
+      if (previous === undefined) delete process.env.INFERMATIC_API_KEY;
+      else process.env.INFERMATIC_API_KEY = previous;
+      await server.close();
+    }
+  });
+
   for (const form of ['dotted', 'nested'] as const) {
     it(`ignores a base URL from workspace settings (${form} form)`, async () => {
       const api = await inkwell();

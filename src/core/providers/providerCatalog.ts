@@ -1,4 +1,4 @@
-import { ProviderKind, ProviderProfile, TokenCountRoute, validateBaseUrl, PROVIDER_KINDS } from './providerProfile';
+import { ProviderKind, ProviderProfile, TokenCountRoute, originOf, validateBaseUrl, PROVIDER_KINDS } from './providerProfile';
 import { SamplingParam, isSamplingParam } from './samplingParams';
 
 const VLLM_PARAMS: SamplingParam[] = [
@@ -75,6 +75,7 @@ export function builtInProviders(baseUrls: { infermatic: string; aimlapi: string
       streamUsage: true,
       extraHeaders: {},
       apiKeyEnvVar: 'INFERMATIC_API_KEY',
+      apiKeyEnvOrigin: originOf(DEFAULT_INFERMATIC_BASE_URL),
       requiresApiKey: true,
       defaultModel: 'Sao10K-L3.3-70B-Euryale-v2.3-FP8-Dynamic',
       systemPromptRejectingModels: [
@@ -107,6 +108,7 @@ export function builtInProviders(baseUrls: { infermatic: string; aimlapi: string
       streamUsage: false,
       extraHeaders: {},
       apiKeyEnvVar: 'AIMLAPI_API_KEY',
+      apiKeyEnvOrigin: originOf(DEFAULT_AIMLAPI_BASE_URL),
       requiresApiKey: true,
       defaultModel: 'anthracite-org/magnum-v4-72b',
       systemPromptRejectingModels: [],

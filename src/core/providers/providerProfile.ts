@@ -44,6 +44,12 @@ export interface ProviderProfile {
   readonly streamUsage: boolean;
   readonly extraHeaders: Readonly<Record<string, string>>;
   readonly apiKeyEnvVar?: string;
+  /**
+   * The origin a key from `apiKeyEnvVar` is meant for. A built-in provider's variable holds a key for
+   * its public service, so a base URL moved elsewhere asks first, as a stored key does. A custom
+   * provider names its variable and its URL in the same entry: none.
+   */
+  readonly apiKeyEnvOrigin?: string;
   readonly requiresApiKey: boolean;
   readonly defaultModel?: string;
   /** Models known to answer 500 to a system message; the prompt is folded into the user turn up front. */
