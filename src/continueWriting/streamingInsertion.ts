@@ -28,6 +28,8 @@ export class StreamingInsertion implements vscode.Disposable {
   private heldCarriageReturn = false;
   private refusedInARow = 0;
   private refused = '';
+  /** Between onWillSave and onDidSave: a document turning clean then is a save, not a revert. */
+  private saving = false;
   private inFlight: { offset: number; text: string } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -47,7 +49,20 @@ export class StreamingInsertion implements vscode.Disposable {
     this.eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document === this.document) this.onChange(e.contentChanges);
+        if (e.document !== this.document) return;
+        // Closing a dirty editor with "Don't Save" reverts it softly: the document turns clean with
+        // no content change, and the tab closes only if nothing makes it dirty again. A flush would.
+        if (e.contentChanges.length === 0 && !e.document.isDirty && !this.saving && this.editsApplied > 0) {
+          this.stop('document-closed');
+          return;
+        }
+        this.onChange(e.contentChanges);
+      }),
+      vscode.workspace.onWillSaveTextDocument((e) => {
+        if (e.document === this.document) this.saving = true;
+      }),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (d === this.document) this.saving = false;
       }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (d === this.document) this.stop('document-closed');
