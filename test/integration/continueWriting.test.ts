@@ -7,6 +7,7 @@ import {
   closeAllEditors,
   endOf,
   generationRequests,
+  inkwell,
   openDocument,
   resetUserSettings,
   serverAsInfermatic,
@@ -207,6 +208,24 @@ describe('Continue Writing', function () {
     assert.equal(result.outcome, 'done');
     assert.equal(generationRequests(server).length, 2);
     assert.equal(editor.document.getText(), `Busy.${SCRIPT_TEXT}`);
+  });
+
+  it('says what it waits for while a busy provider is retried', async () => {
+    const api = await inkwell();
+    server.setScenario({ error: { kind: 'rateLimit', retryAfterSeconds: 1 }, failTimes: 1 });
+    const waiting: string[] = [];
+    const result = await api.services.generator.generate({
+      target: api.services.providers.active(),
+      mode: 'completion',
+      sampling: { max_tokens: 20 },
+      prompt: 'Busy.',
+      signal: new AbortController().signal,
+      onText: () => undefined,
+      onWaiting: (what) => waiting.push(what),
+    });
+    assert.equal(result.outcome, 'done');
+    assert.equal(waiting.length, 1, waiting.join(' | '));
+    assert.match(waiting[0], /^retry 1 in 1 s: The provider is rate limiting requests/);
   });
 
   it('does not retry a 401, and names the next step', async () => {
