@@ -199,7 +199,12 @@ export class StreamingInsertion implements vscode.Disposable {
           this.stop('edit-refused');
           return;
         }
-        if (last && !this.document.isClosed) return this.flush(true);
+        if (last && !this.document.isClosed) {
+          // Give the writer's typing a flush interval to settle, so only a document that keeps
+          // refusing (about a second in all) counts as refused.
+          await new Promise((resolve) => setTimeout(resolve, FLUSH_INTERVAL_MS));
+          return this.flush(true);
+        }
         this.schedule();
         return;
       }
