@@ -197,6 +197,8 @@ describe('Continue Writing: closing the tab being written into', function () {
     await closeAllEditors();
     await server.close();
     await resetUserSettings();
+    await setUserSetting('files.autoSave', undefined);
+    await setUserSetting('files.autoSaveDelay', undefined);
     await vscode.workspace.fs.delete(file);
   });
 
@@ -209,62 +211,47 @@ describe('Continue Writing: closing the tab being written into', function () {
     return { editor, pending };
   }
 
-  it('reverting and closing stops the generation and its request, and the tab closes', async () => {
+  /** Closes the streaming file with `command`, unsaved: the stream and its request stop, the tab closes, the disk keeps the original. */
+  async function closeUnsaved(command: string): Promise<void> {
     // The web workbench saves after a delay by default, which would put the streamed text on disk
-    // before the revert; a writer who reverts has auto-save off.
-    await vscode.workspace.getConfiguration().update('files.autoSave', 'off', vscode.ConfigurationTarget.Global);
-    try {
-      const { pending } = await startStreaming();
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-      const result = await pending;
-      assert.equal(result.outcome, 'aborted');
-      await server.waitForRequest((r) => r.aborted, 5000);
-      await waitFor('the tab to close', () => !tabOpen());
-      assert.equal(Buffer.from(await vscode.workspace.fs.readFile(file)).toString(), original);
-    } finally {
-      await vscode.workspace.getConfiguration().update('files.autoSave', undefined, vscode.ConfigurationTarget.Global);
-    }
+    // before the close; a writer who closes without saving has auto-save off.
+    await setUserSetting('files.autoSave', 'off');
+    const { pending } = await startStreaming();
+    await vscode.commands.executeCommand(command);
+    const result = await pending;
+    assert.equal(result.outcome, 'aborted');
+    await server.waitForRequest((r) => r.aborted, 5000);
+    await waitFor('the tab to close', () => !tabOpen());
+    assert.equal(Buffer.from(await vscode.workspace.fs.readFile(file)).toString(), original);
+  }
+
+  it('reverting and closing stops the generation and its request, and the tab closes', async () => {
+    await closeUnsaved('workbench.action.revertAndCloseActiveEditor');
   });
 
   it('closing with unsaved streamed text, answered "Don’t Save", stops the generation and closes the tab', async () => {
     // With the smoke-test driver on, the workbench answers its own save question with Don't Save.
-    await vscode.workspace.getConfiguration().update('files.autoSave', 'off', vscode.ConfigurationTarget.Global);
-    try {
-      const { pending } = await startStreaming();
-      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-      const result = await pending;
-      assert.equal(result.outcome, 'aborted');
-      await server.waitForRequest((r) => r.aborted, 5000);
-      await waitFor('the tab to close', () => !tabOpen());
-      assert.equal(Buffer.from(await vscode.workspace.fs.readFile(file)).toString(), original);
-    } finally {
-      await vscode.workspace.getConfiguration().update('files.autoSave', undefined, vscode.ConfigurationTarget.Global);
-    }
+    await closeUnsaved('workbench.action.closeActiveEditor');
   });
 
   it('auto-save while streaming does not stop the generation', async () => {
     // The web workbench's default; a save turns the document clean just as a revert does.
-    await vscode.workspace.getConfiguration().update('files.autoSave', 'afterDelay', vscode.ConfigurationTarget.Global);
-    await vscode.workspace.getConfiguration().update('files.autoSaveDelay', 100, vscode.ConfigurationTarget.Global);
+    await setUserSetting('files.autoSave', 'afterDelay');
+    await setUserSetting('files.autoSaveDelay', 100);
     await setUserSetting('inkwell.sampling.maxTokens', 12);
-    try {
-      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file), { preview: false });
-      endOf(editor);
-      // Pauses longer than the auto-save delay between tokens, so saves land mid-stream.
-      server.setScenario({ tokenDelayMs: 250, scriptLoop: true });
-      let saves = 0;
-      const counting = vscode.workspace.onDidSaveTextDocument((d) => {
-        if (d.uri.toString() === file.toString()) saves++;
-      });
-      const result = await vscode.commands.executeCommand<ContinueWritingResult>('inkwell.continueWriting');
-      counting.dispose();
-      assert.ok(saves > 0, 'no auto-save happened while the text streamed in');
-      assert.equal(result.outcome, 'done', 'an auto-save was taken for a revert');
-      assert.equal(editor.document.getText(), original + ' and on'.repeat(6));
-    } finally {
-      await vscode.workspace.getConfiguration().update('files.autoSave', undefined, vscode.ConfigurationTarget.Global);
-      await vscode.workspace.getConfiguration().update('files.autoSaveDelay', undefined, vscode.ConfigurationTarget.Global);
-    }
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file), { preview: false });
+    endOf(editor);
+    // Pauses longer than the auto-save delay between tokens, so saves land mid-stream.
+    server.setScenario({ tokenDelayMs: 250, scriptLoop: true });
+    let saves = 0;
+    const counting = vscode.workspace.onDidSaveTextDocument((d) => {
+      if (d.uri.toString() === file.toString()) saves++;
+    });
+    const result = await vscode.commands.executeCommand<ContinueWritingResult>('inkwell.continueWriting');
+    counting.dispose();
+    assert.ok(saves > 0, 'no auto-save happened while the text streamed in');
+    assert.equal(result.outcome, 'done', 'an auto-save was taken for a revert');
+    assert.equal(editor.document.getText(), original + ' and on'.repeat(6));
   });
 
   it('saving and closing stops the generation and its request, and the tab closes', async () => {
