@@ -61,14 +61,13 @@ export class Generator {
     const local = new AbortController();
     const forward = () => local.abort();
     request.signal.addEventListener('abort', forward, { once: true });
-    let pastDeadline = false;
-    const deadlineMs = settings.generationTimeoutMs;
+    const limit = { ms: settings.generationTimeoutMs, passed: false };
     const deadline = setTimeout(() => {
-      pastDeadline = true;
+      limit.passed = true;
       local.abort();
-    }, deadlineMs);
+    }, limit.ms);
     try {
-      return await this.attempt(request, { fold, headers, secrets, settings, local, pastDeadline: () => pastDeadline, deadlineMs, modelKey });
+      return await this.attempt(request, { fold, modelKey, headers, secrets, settings, signal: local, limit });
     } finally {
       clearTimeout(deadline);
       request.signal.removeEventListener('abort', forward);
@@ -79,17 +78,17 @@ export class Generator {
     request: GenerationRequest,
     run: {
       fold: boolean;
+      modelKey: string;
       headers: Record<string, string>;
       secrets: string[];
       settings: Settings;
-      local: AbortController;
-      pastDeadline: () => boolean;
-      deadlineMs: number;
-      modelKey: string;
+      /** Aborted by the caller, by a runaway stream, or by the generation's limit. */
+      signal: AbortController;
+      limit: { readonly ms: number; readonly passed: boolean };
     },
   ): Promise<GenerationResult> {
     const { target } = request;
-    const { headers, secrets, settings, local } = run;
+    const { headers, secrets, settings, signal: local } = run;
     let { fold } = run;
     let tokens = 0;
     let usage: Usage | undefined;
@@ -144,8 +143,8 @@ export class Generator {
         }
       }
       if (request.signal.aborted) return { outcome: 'aborted', tokens, usage, foldedSystemPrompt: fold };
-      if (run.pastDeadline()) {
-        const seconds = Math.round(run.deadlineMs / 1000);
+      if (run.limit.passed) {
+        const seconds = Math.round(run.limit.ms / 1000);
         const error = new ProviderError({
           kind: 'timeout',
           message: `The generation passed its limit of ${seconds} s.`,
