@@ -166,11 +166,25 @@ export async function continueWriting(
         `Inkwell: the document would not take the continuation (is it read-only?). What arrived is on the clipboard (${insertion.unwritten.length.toLocaleString('en-US')} characters).`,
       );
     }
+    if (insertion.stopReason === 'revert-defeated') {
+      // VS Code kept the tab and its text because Inkwell was writing when the writer discarded it.
+      void vscode.window
+        .showWarningMessage(
+          `Inkwell stopped writing into ${vscode.workspace.asRelativePath(document.uri)}: you reverted or closed it while text arrived, so VS Code kept the unsaved text. Revert again to discard it, or dismiss this to keep it.`,
+          'Revert and Close',
+          'Revert',
+        )
+        .then(async (choice) => {
+          if (!choice || document.isClosed) return;
+          await vscode.window.showTextDocument(document);
+          await vscode.commands.executeCommand(choice === 'Revert' ? 'workbench.action.files.revert' : 'workbench.action.revertAndCloseActiveEditor');
+        });
+    }
     const why =
       insertion.stopReason === 'edit-refused'
         ? 'The document refused the text; it is on the clipboard.'
-        : insertion.stopReason === 'document-closed'
-        ? 'The document was closed; the request was cancelled.'
+        : insertion.stopReason === 'document-closed' || insertion.stopReason === 'revert-defeated'
+        ? 'The document was closed or reverted; the request was cancelled.'
         : insertion.stopReason === 'user-edit'
           ? 'You typed in the streamed text; what arrived is kept.'
           : 'Stopped; what arrived is kept.';

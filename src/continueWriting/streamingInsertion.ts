@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 
 /** Why an insertion stopped taking text. */
-export type InsertionStop = 'finished' | 'user-edit' | 'document-closed' | 'edit-refused';
+export type InsertionStop = 'finished' | 'user-edit' | 'document-closed' | 'revert-defeated' | 'edit-refused';
 
 const FLUSH_INTERVAL_MS = 40; // at most 25 edits a second, whatever the token rate
 /** Refused edits in a row (a read-only editor, an extension vetoing them) before the insertion gives up. */
@@ -30,6 +30,8 @@ export class StreamingInsertion implements vscode.Disposable {
   private refused = '';
   /** Between onWillSave and onDidSave: a document turning clean then is a save, not a revert. */
   private saving = false;
+  /** The dirty state VS Code last announced (a change event with no content changes). */
+  private announcedDirty: boolean;
   private inFlight: { offset: number; text: string } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -47,16 +49,12 @@ export class StreamingInsertion implements vscode.Disposable {
   ) {
     this.start = this.end = document.offsetAt(anchor);
     this.eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    this.announcedDirty = document.isDirty;
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document !== this.document) return;
-        // Closing a dirty editor with "Don't Save" reverts it softly: the document turns clean with
-        // no content change, and the tab closes only if nothing makes it dirty again. A flush would.
-        if (e.contentChanges.length === 0 && !e.document.isDirty && !this.saving && this.editsApplied > 0) {
-          this.stop('document-closed');
-          return;
-        }
-        this.onChange(e.contentChanges);
+        if (e.contentChanges.length === 0) this.onDirtyStateAnnounced(e.document.isDirty);
+        else this.onChange(e.contentChanges);
       }),
       vscode.workspace.onWillSaveTextDocument((e) => {
         if (e.document === this.document) this.saving = true;
@@ -212,6 +210,24 @@ export class StreamingInsertion implements vscode.Disposable {
     this.refusedInARow = 0;
     this.editsApplied++;
     if (this.pending) this.schedule();
+  }
+
+  /**
+   * "Don't Save" on close, and File: Revert, both revert the document: VS Code marks it clean
+   * without telling anyone, reads the file, and announces the new dirty state when the read is
+   * done. Two endings:
+   * - the read won: the text is the file's again, announced clean (a soft revert, which reads
+   *   nothing, looks the same);
+   * - a flush landed during the read: VS Code keeps the text rather than lose an edit, and
+   *   announces "dirty" again, with no clean between. That is the writer's discard defeated by
+   *   our own write; it is answered by stopping, so their next close or revert wins.
+   */
+  private onDirtyStateAnnounced(isDirty: boolean): void {
+    const wasDirty = this.announcedDirty;
+    this.announcedDirty = isDirty;
+    if (this.editsApplied === 0) return;
+    if (!isDirty && !this.saving) this.stop('document-closed');
+    else if (isDirty && wasDirty) this.stop('revert-defeated');
   }
 
   private onChange(changes: readonly vscode.TextDocumentContentChangeEvent[]): void {

@@ -67,6 +67,8 @@ describe('Continue Writing (e2e)', function () {
       'inkwell.providers': [{ id: 'infermatic-e2e', name: 'Infermatic (test server)', kind: 'litellm', baseUrl: server.url, apiKeyEnvVar: 'INKWELL_E2E_KEY', requiresApiKey: true }],
       'inkwell.provider': 'infermatic-e2e',
       'inkwell.model': 'Sao10K-L3.3-70B-Euryale-v2.3-FP8-Dynamic',
+      // The web workbench saves after a delay by default; the closing test wants the text unsaved.
+      'files.autoSave': 'off',
     });
   });
   after(async () => {
@@ -134,6 +136,41 @@ describe('Continue Writing (e2e)', function () {
     await wb.screenshot('continue-4-stopped');
   });
 
+  it('closing the tab while it streams, answered "Don’t Save", stops the generation; the tab closes, at once or from the warning', async () => {
+    server.reset();
+    server.setScenario({ tokenDelayMs: TOKEN_DELAY_MS, scriptLoop: true });
+    await wb.openFile('chapter-02.md');
+    const tab = wb.page.locator('.tabs-container .tab', { hasText: 'chapter-02.md' });
+    await tab.waitFor();
+    await wb.page.locator(`${EDITOR} .view-line`).first().click();
+    await wb.page.keyboard.press('Control+End');
+    const before = words(await editorText(wb.page)).length;
+    await wb.page.keyboard.press('Control+Alt+Enter');
+    await waitUntil('a few words', async () => words(await editorText(wb.page)).length > before + 20);
+    // The tab's own close button, then Don't Save in the question it asks, as a writer would.
+    await tab.hover();
+    await tab.locator('.tab-actions .action-label').first().click();
+    const dialog = wb.page.locator('.monaco-dialog-box', { hasText: 'Do you want to save the changes' });
+    await dialog.waitFor();
+    await wb.screenshot('continue-5-close-question');
+    await dialog.locator('.monaco-button', { hasText: /Don.t Save/ }).click();
+    const stopped = await server.waitForRequest((r) => r.path.endsWith('/completions') && r.aborted, 5000);
+    assert.equal(stopped.completed, false, 'the request ran on after the tab was closed');
+    // VS Code's revert gives up if a flush lands while it reads the file (it keeps the tab rather
+    // than lose an edit); Inkwell then stops and offers the revert again.
+    const warning = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'Inkwell stopped writing into' });
+    const closed = tab.waitFor({ state: 'detached', timeout: 5000 }).then(() => 'closed' as const);
+    const warned = warning.waitFor({ timeout: 5000 }).then(() => 'warned' as const);
+    if ((await Promise.race([closed, warned])) === 'warned') {
+      await wb.screenshot('continue-6-revert-defeated');
+      await warning.locator('.monaco-button', { hasText: 'Revert and Close' }).click();
+      await tab.waitFor({ state: 'detached', timeout: 5000 });
+    }
+    await closed.catch(() => undefined);
+    await warned.catch(() => undefined);
+    await wb.screenshot('continue-6-tab-closed');
+  });
+
   it('resumes a cut stream where it stopped, even after the writer typed above it', async () => {
     server.reset();
     // The first answer is cut after six tokens; Continue's request then runs to the end.
@@ -157,6 +194,6 @@ describe('Continue Writing (e2e)', function () {
     assert.ok(resumed.body.prompt.endsWith(CUT_LINE + cut), `Continue did not resume where the stream stopped: …${resumed.body.prompt.slice(-60)}`);
     await waitUntil('the resumed continuation', async () => words(await editorText(wb.page)).includes(words(CUT_LINE + cut + CONTINUATION_TEXT)));
     assert.ok(words(await editorText(wb.page)).startsWith('NEW # Chapter One'), 'the writer’s word is gone');
-    await wb.screenshot('continue-5-resumed');
+    await wb.screenshot('continue-7-resumed');
   });
 });
