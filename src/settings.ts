@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { SETTINGS, SettingKey } from './core/settingsSchema';
+import { SETTINGS, SettingKey, clampToDeclaration, workspaceMayDecide } from './core/settingsSchema';
 import { SamplingSettings } from './core/providers/samplingParams';
 import { CustomProviderSetting } from './core/providers/providerCatalog';
 import { GenerationMode } from './core/requests/buildRequest';
@@ -22,7 +22,9 @@ const SAMPLING_KEYS = {
 
 /**
  * The one place Inkwell reads its settings. Application-scoped settings (everything that decides
- * where a request goes) are read from user settings and defaults only, whatever a workspace says.
+ * where a request goes) are read from user settings and defaults only, whatever a workspace says;
+ * so are the restricted ones (prompts, cost) in an untrusted workspace. Numbers are held to the
+ * range the schema declares.
  */
 export class Settings {
   constructor(private readonly scope?: vscode.Uri) {}
@@ -35,11 +37,11 @@ export class Settings {
     const declaration = SETTINGS[key];
     const section = key.slice('inkwell.'.length) as Section;
     const config = vscode.workspace.getConfiguration('inkwell', this.scope);
-    if (declaration.scope === 'application') {
+    if (!workspaceMayDecide(key, vscode.workspace.isTrusted)) {
       const inspected = config.inspect<T>(section);
-      return (inspected?.globalValue ?? inspected?.defaultValue ?? declaration.default) as T;
+      return clampToDeclaration(key, inspected?.globalValue ?? inspected?.defaultValue ?? declaration.default) as T;
     }
-    return config.get<T>(section, declaration.default as T);
+    return clampToDeclaration(key, config.get<T>(section, declaration.default as T)) as T;
   }
 
   get providerId(): string {
@@ -84,6 +86,9 @@ export class Settings {
       const v = this.get<unknown>(key);
       if (typeof v === 'number' && Number.isFinite(v)) out[param] = v;
     }
+    // Counts are whole numbers, and asking for more tokens at least than at most is a contradiction.
+    if (out.n !== undefined) out.n = Math.floor(out.n);
+    if (out.min_tokens !== undefined) out.min_tokens = Math.min(Math.floor(out.min_tokens), out.max_tokens);
     const stop = this.get<unknown>('inkwell.sampling.stop');
     if (Array.isArray(stop)) {
       const strings = stop.filter((s): s is string => typeof s === 'string' && s.length > 0);

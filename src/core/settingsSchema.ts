@@ -94,7 +94,8 @@ export const SETTINGS = {
     default: 300,
     scope: 'resource',
     minimum: 1,
-    description: 'max_tokens: the longest continuation, in tokens. Always sent.',
+    maximum: 32768,
+    description: 'max_tokens: the longest continuation, in tokens (at most 32,768). Always sent.',
   },
   'inkwell.sampling.temperature': sampling('temperature.', { minimum: 0, maximum: 5 }),
   'inkwell.sampling.topP': sampling('top_p.', { minimum: 0, maximum: 1 }),
@@ -105,7 +106,7 @@ export const SETTINGS = {
   'inkwell.sampling.frequencyPenalty': sampling('frequency_penalty.', { minimum: -2, maximum: 2 }),
   'inkwell.sampling.presencePenalty': sampling('presence_penalty.', { minimum: -2, maximum: 2 }),
   'inkwell.sampling.seed': sampling('seed.'),
-  'inkwell.sampling.minTokens': sampling('min_tokens.', { minimum: 0 }),
+  'inkwell.sampling.minTokens': sampling('min_tokens (at most max_tokens).', { minimum: 0, maximum: 32768 }),
   'inkwell.sampling.n': sampling('n: how many alternatives the server generates; Inkwell uses the first, so leave it empty unless a server needs it.', { minimum: 1, maximum: 8 }),
   'inkwell.sampling.stop': {
     type: 'array',
@@ -120,6 +121,7 @@ export const SETTINGS = {
     default: null,
     scope: 'resource',
     minimum: 256,
+    maximum: 1048576,
     description: 'The model\'s context size in tokens, when the provider does not tell it. Overrides Inkwell\'s table of known models.',
   },
   'inkwell.tokenizer': {
@@ -171,9 +173,34 @@ export const SETTINGS = {
 
 export type SettingKey = keyof typeof SETTINGS;
 
-/** Settings a workspace could abuse; VS Code ignores their workspace values in untrusted workspaces. */
+/**
+ * Settings a workspace could abuse: the prompts and route (what the model is told) and everything
+ * that decides what a request costs. In an untrusted workspace only the writer's own (user) value
+ * counts; VS Code is told too (restrictedConfigurations), and src/settings.ts enforces it itself.
+ */
 export const RESTRICTED_SETTINGS: SettingKey[] = [
   'inkwell.generation.systemPrompt',
   'inkwell.chat.systemPrompt',
   'inkwell.generation.mode',
+  'inkwell.sampling.maxTokens',
+  'inkwell.sampling.minTokens',
+  'inkwell.sampling.n',
+  'inkwell.contextSize',
 ];
+
+/**
+ * A number setting held to its declared range. VS Code shows the schema's bounds but does not
+ * enforce them, so a hand-written settings.json can say `"n": 1000`. Non-numbers pass through for
+ * the caller to reject.
+ */
+export function clampToDeclaration(key: SettingKey, value: unknown): unknown {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return value;
+  const { minimum, maximum } = SETTINGS[key] as SettingDeclaration;
+  return Math.min(maximum ?? Infinity, Math.max(minimum ?? -Infinity, value));
+}
+
+/** Whether a workspace's value may decide `key` (application settings and, untrusted, restricted ones: no). */
+export function workspaceMayDecide(key: SettingKey, trusted: boolean): boolean {
+  if (SETTINGS[key].scope === 'application') return false;
+  return trusted || !RESTRICTED_SETTINGS.includes(key);
+}

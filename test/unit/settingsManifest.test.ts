@@ -18,6 +18,8 @@ describe('settings: code and package.json agree', () => {
       assert.deepEqual(p.default, declaration.default);
       assert.equal(p.scope, declaration.scope);
       assert.deepEqual(p.enum, (declaration as { enum?: string[] }).enum);
+      assert.equal(p.minimum, (declaration as { minimum?: number }).minimum, 'minimum');
+      assert.equal(p.maximum, (declaration as { maximum?: number }).maximum, 'maximum');
     });
   }
 
