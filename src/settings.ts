@@ -80,6 +80,13 @@ export class Settings {
   get tokenizer(): string {
     return this.get<string>('inkwell.tokenizer');
   }
+  get tokenCountOnServer(): boolean {
+    return this.get<boolean>('inkwell.tokenCount.useServer') !== false;
+  }
+  get manuscriptLanguages(): string[] {
+    const value = this.get<unknown>('inkwell.manuscript.languages');
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  }
   get sampling(): SamplingSettings {
     const out: SamplingSettings = { max_tokens: Math.max(1, Math.floor(this.get<number>('inkwell.sampling.maxTokens') || 300)) };
     for (const [param, key] of Object.entries(SAMPLING_KEYS) as [keyof typeof SAMPLING_KEYS, SettingKey][]) {

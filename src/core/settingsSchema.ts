@@ -131,6 +131,22 @@ export const SETTINGS = {
     enum: ['auto', 'qwen2', 'llama3', 'llama2', 'mistral-nemo', 'estimate'],
     description: 'How tokens are counted: auto (the server\'s tokenizer, then the model family\'s tokenizer chosen by the model name, then an estimate), one tokenizer family, or an estimate.',
   },
+  'inkwell.tokenCount.useServer': {
+    type: 'boolean',
+    default: true,
+    scope: 'application',
+    description:
+      'With inkwell.tokenizer "auto", send the manuscript (or its selection) to the provider\'s token counter when it has one, for the model\'s own count. Off: count on this machine only.',
+  },
+  // What Inkwell treats as a manuscript: only these are ever counted (and so sent) without the writer asking.
+  'inkwell.manuscript.languages': {
+    type: 'array',
+    default: ['markdown', 'plaintext'],
+    scope: 'application',
+    items: { type: 'string' },
+    description:
+      'Language ids of the documents Inkwell counts tokens for in the status bar. Settings, output and other non-prose documents are never counted.',
+  },
   // Network.
   'inkwell.network.connectTimeoutSeconds': {
     type: 'number',

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { TokenCount, describeCount, formatInt, formatTokenStatus, isAbortError } from '../core/tokens';
 import { Services, ContextSize } from '../services';
 import { Settings } from '../settings';
+import { isManuscript } from '../core/manuscripts';
 
 const RECOUNT_DELAY_MS = 120;
 
@@ -36,6 +37,10 @@ export class TokenStatusItem implements vscode.Disposable {
       this.item,
       this.updates,
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule(0)),
+      // A document's language can change after it opens (auto-detection, the writer's choice).
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (d === vscode.window.activeTextEditor?.document) this.schedule(0);
+      }),
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (e.textEditor === vscode.window.activeTextEditor) this.schedule();
       }),
@@ -62,7 +67,9 @@ export class TokenStatusItem implements vscode.Disposable {
   private async recount(): Promise<void> {
     this.inFlight?.abort();
     const editor = vscode.window.activeTextEditor;
-    if (!editor || !['file', 'untitled', 'vscode-remote', 'vscode-userdata'].includes(editor.document.uri.scheme)) {
+    // Only manuscripts: a count may be sent to the provider, and nothing else leaves the machine unasked.
+    if (!editor || !isManuscript({ scheme: editor.document.uri.scheme, languageId: editor.document.languageId }, new Settings().manuscriptLanguages)) {
+      this.current = undefined;
       this.item.hide();
       return;
     }

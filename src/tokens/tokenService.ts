@@ -67,10 +67,11 @@ export class TokenService implements vscode.Disposable {
   /** The status bar's count: each better answer arrives through onProgress (estimate → local → server). */
   countForStatus(text: string, target: ActiveTarget, options: { signal: AbortSignal; onProgress(count: TokenCount): void }): Promise<TokenCount> {
     const settings = new Settings();
-    const key = `${target.profile.id} ${target.profile.baseUrl} ${target.model} ${settings.tokenizer}`;
+    const useServer = settings.tokenizer === 'auto' && settings.tokenCountOnServer;
+    const key = `${target.profile.id} ${target.profile.baseUrl} ${target.model} ${settings.tokenizer} ${useServer}`;
     if (key !== this.statusTargetKey) {
       this.statusTargetKey = key;
-      this.statusCounter.configure({ family: this.family(target, settings), server: settings.tokenizer === 'auto' ? this.serverCounter(target) : null });
+      this.statusCounter.configure({ family: this.family(target, settings), server: useServer ? this.serverCounter(target) : null });
     }
     return this.statusCounter.count(text, options);
   }
