@@ -45,6 +45,12 @@ export interface ProviderErrorInit {
   /** True when the 404/400 is about the model name. */
   modelMissing?: boolean;
   cause?: unknown;
+  /**
+   * Keys to take out of every text field. Redaction happens here, where an error is made, so an
+   * error returned from a command or kept in a transcript can never carry a key, whatever path
+   * shows it later.
+   */
+  secrets?: readonly string[];
 }
 
 const TITLES: Record<ProviderErrorKind, string> = {
@@ -84,7 +90,8 @@ export class ProviderError extends Error {
   readonly location?: string;
   readonly modelMissing: boolean;
 
-  constructor(init: ProviderErrorInit) {
+  constructor(raw: ProviderErrorInit) {
+    const init = redactInit(raw);
     super(init.message ?? defaultMessage(init), init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'ProviderError';
     this.kind = init.kind;
@@ -104,6 +111,18 @@ export class ProviderError extends Error {
   get userMessage(): string {
     return this.nextStep ? `${this.message} ${this.nextStep}` : this.message;
   }
+}
+
+function redactInit(init: ProviderErrorInit): ProviderErrorInit {
+  const secrets = init.secrets;
+  if (!secrets?.length) return init;
+  const clean = (text: string | undefined) => (text === undefined ? undefined : redactSecrets(text, secrets));
+  const out: ProviderErrorInit = { ...init };
+  for (const field of ['message', 'providerMessage', 'providerCode', 'location', 'nextStep'] as const) {
+    const value = clean(init[field]);
+    if (value !== undefined) out[field] = value;
+  }
+  return out;
 }
 
 function defaultMessage(init: ProviderErrorInit): string {
@@ -226,6 +245,7 @@ export function errorFromStreamPayload(payload: unknown, secrets: readonly strin
     providerMessage: base.providerMessage || 'no details given',
     retryable,
     ...optionalContext(base),
+    secrets,
   });
 }
 
@@ -243,7 +263,7 @@ function classify(
   secrets: readonly string[],
   retryAfterMs: number | undefined,
 ): ProviderError {
-  const providerMessage = redactSecrets(info.message, secrets);
+  const providerMessage = info.message;
   let kind = kindForStatus(status);
   let modelMissing = false;
   if (isContextOverflow(info)) kind = 'context-overflow';
@@ -258,10 +278,11 @@ function classify(
     ...(status > 0 ? { status } : {}),
     providerMessage,
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    ...(providerCode !== undefined ? { providerCode: redactSecrets(providerCode, secrets) } : {}),
+    ...(providerCode !== undefined ? { providerCode } : {}),
     ...(info.contextLength !== undefined ? { contextLength: info.contextLength } : {}),
     ...(info.requestedTokens !== undefined ? { requestedTokens: info.requestedTokens } : {}),
     modelMissing,
+    secrets,
   });
 }
 

@@ -76,7 +76,8 @@ export async function sendJson<T = unknown>(options: HttpRequestOptions): Promis
       kind: 'server',
       status: exchange.status,
       retryable: false,
-      message: `The provider answered with something that is not JSON: ${redactSecrets(text.slice(0, 200), options.secrets ?? [])}`,
+      message: `The provider answered with something that is not JSON: ${text.slice(0, 200)}`,
+      secrets: options.secrets ?? [],
     });
   }
 }
@@ -218,7 +219,8 @@ function startExchange(options: HttpRequestOptions, accept: string): Promise<Exc
         const error = new ProviderError({
           kind: 'redirect',
           status,
-          ...(location ? { location: redactSecrets(safeLocation(location, url), secrets) } : {}),
+          ...(location ? { location: safeLocation(location, url) } : {}),
+          secrets,
         });
         settled = true;
         close();
@@ -323,7 +325,7 @@ function networkError(err: unknown, afterResponse: boolean, secrets: readonly st
   if (err instanceof ProviderError) return err;
   const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
   const text = err instanceof Error ? err.message : String(err);
-  const detail = redactSecrets(code && !text.includes(code) ? `${code}: ${text}` : text, secrets);
+  const detail = code && !text.includes(code) ? `${code}: ${text}` : text;
   const certificate = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS/i.test(code);
   const noSuchHost = code === 'ENOTFOUND';
   return new ProviderError({
@@ -338,6 +340,7 @@ function networkError(err: unknown, afterResponse: boolean, secrets: readonly st
         ? { nextStep: "The host name was not found. Check the provider's base URL in Inkwell's settings." }
         : {}),
     cause: err,
+    secrets,
   });
 }
 

@@ -99,7 +99,7 @@ export async function* streamCompletion(
   try {
     opened = await withRetries(attempt, policy, options.signal);
   } catch (error) {
-    yield { kind: 'error', error: asProviderError(error) };
+    yield { kind: 'error', error: asProviderError(error, secrets) };
     yield { kind: 'end', outcome: 'error' };
     return;
   }
@@ -140,7 +140,7 @@ async function* piecesOf(
     }
     for (const event of sse.end()) yield* decoder.push(event);
   } catch (error) {
-    yield* decoder.end(asProviderError(error));
+    yield* decoder.end(asProviderError(error, options.secrets ?? []));
     return;
   }
   yield* decoder.end();
@@ -166,7 +166,7 @@ async function* wholeBodyPieces(
       if (size > MAX_WHOLE_BODY) throw new ProviderError({ kind: 'server', retryable: false, providerMessage: 'answer too large' });
     }
   } catch (error) {
-    yield* decoder.end(asProviderError(error));
+    yield* decoder.end(asProviderError(error, options.secrets ?? []));
     return;
   }
   const text = Buffer.concat(parts).toString('utf8');
@@ -179,6 +179,7 @@ async function* wholeBodyPieces(
         status: response.status,
         retryable: false,
         providerMessage: `expected an event stream, got ${contentType.split(';')[0]}${info.message ? `: ${info.message}` : ''}`,
+        secrets: options.secrets ?? [],
       }),
     );
     return;
@@ -194,11 +195,11 @@ async function* wholeBodyPieces(
 
 const MAX_WHOLE_BODY = 32 * 1024 * 1024;
 
-function asProviderError(error: unknown): ProviderError {
+function asProviderError(error: unknown, secrets: readonly string[]): ProviderError {
   if (error instanceof ProviderError) return error;
   if (error instanceof SseBufferOverflow) {
-    return new ProviderError({ kind: 'stream-error', providerMessage: error.message, retryable: false });
+    return new ProviderError({ kind: 'stream-error', providerMessage: error.message, retryable: false, secrets });
   }
   const text = error instanceof Error ? error.message : String(error);
-  return new ProviderError({ kind: 'stream-error', providerMessage: text, retryable: false, cause: error });
+  return new ProviderError({ kind: 'stream-error', providerMessage: text, retryable: false, cause: error, secrets });
 }
