@@ -114,8 +114,8 @@ export class ProviderError extends Error {
 }
 
 function redactInit(init: ProviderErrorInit): ProviderErrorInit {
-  const secrets = init.secrets;
-  if (!secrets?.length) return init;
+  // Even with no secrets known, the patterns (Bearer tokens, litellm's echoed key) are masked.
+  const secrets = init.secrets ?? [];
   const clean = (text: string | undefined) => (text === undefined ? undefined : redactSecrets(text, secrets));
   const out: ProviderErrorInit = { ...init };
   for (const field of ['message', 'providerMessage', 'providerCode', 'location', 'nextStep'] as const) {
