@@ -4,6 +4,7 @@ import { SamplingSettings } from './core/providers/samplingParams';
 import { Usage } from './core/stream/completionStream';
 import { streamCompletion } from './core/http/streamCompletion';
 import { StreamMeter, streamBound } from './core/stream/streamBound';
+import { UsageTally } from './core/stream/usageTally';
 import { ActiveTarget, ProviderService } from './providerService';
 import { Settings } from './settings';
 import { Log } from './log';
@@ -93,6 +94,7 @@ export class Generator {
     let tokens = 0;
     let usage: Usage | undefined;
     for (;;) {
+      const tally = new UsageTally();
       const built =
         request.mode === 'completion'
           ? buildCompletionRequest({ profile: target.profile, model: target.model, sampling: request.sampling, stream: true, prompt: request.prompt ?? '' })
@@ -130,7 +132,8 @@ export class Generator {
             request.onText(piece.index, piece.text);
             break;
           case 'usage':
-            usage = piece.usage;
+            tally.add(piece.usage, piece.index);
+            usage = tally.total;
             break;
           case 'error':
             error ??= piece.error;

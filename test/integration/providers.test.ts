@@ -160,6 +160,19 @@ describe('providers, keys and models', () => {
     });
   }
 
+  it('takes its context size from llama.cpp’s model list (meta.n_ctx)', async () => {
+    const api = await inkwell();
+    const server = await startProviderTestServer({ flavor: 'llamacpp', requireAuth: false, models: [{ id: 'rocinante.gguf', contextLength: 12288 }], maxLifetimeMs: 60_000 });
+    try {
+      await setUserSetting('inkwell.providers', [{ name: 'Local llama', kind: 'llamacpp', baseUrl: server.url }]);
+      await setUserSetting('inkwell.provider', 'local-llama');
+      await setUserSetting('inkwell.model', 'rocinante.gguf');
+      assert.deepEqual(await api.services.contextSize(api.services.providers.active()), { tokens: 12288, source: 'provider' });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('takes its context size from vLLM and from the setting, in that order', async () => {
     const api = await inkwell();
     const server = await startProviderTestServer({ flavor: 'vllm', requireAuth: false, maxLifetimeMs: 60_000 });

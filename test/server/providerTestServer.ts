@@ -1129,7 +1129,7 @@ class ProviderTestServerImpl implements ProviderTestServer {
           models: models.map((m) => ({ name: m.id, model: m.id, modified_at: '', size: '', digest: '', type: 'model', description: '', tags: [''], capabilities: ['completion'], parameters: '', details: { parent_model: '', format: 'gguf', family: '', families: [''], parameter_size: '', quantization_level: '' } })),
           object: 'list',
           // n_ctx_train is the training context, not the server's n_ctx (that is in /props).
-          data: models.map((m) => ({ id: m.id, object: 'model', created, owned_by: 'llamacpp', meta: { vocab_type: 2, n_vocab: 128256, n_ctx_train: 131072, n_embd: 4096, n_params: 8030261248, size: 4920733696 } })),
+          data: models.map((m) => ({ id: m.id, object: 'model', created, owned_by: 'llamacpp', meta: { vocab_type: 2, n_vocab: 128256, n_ctx_train: 131072, n_ctx: m.contextLength, n_embd: 4096, n_params: 8030261248, size: 4920733696 } })),
         };
       case 'openrouter':
         return {

@@ -737,9 +737,11 @@ export function planStream(input: StreamPlanInput): { items: StreamItem[]; expec
     if (flavor === 'litellm') {
       data(envelope(ctx, [choiceObj(ctx, c, { finish: r.finish })]), maxSteps);
     } else if (flavor === 'llamacpp') {
-      const extra: Record<string, unknown> = chat ? { timings: timings(promptTokens, completionTokens) } : { usage: u, timings: timings(promptTokens, completionTokens) };
+      // llama.cpp runs each choice as its own task: each last chunk reports that choice alone.
+      const own: Usage = { prompt_tokens: promptTokens, completion_tokens: r.steps.length, total_tokens: promptTokens + r.steps.length };
+      const extra: Record<string, unknown> = chat ? { timings: timings(promptTokens, completionTokens) } : { usage: own, timings: timings(promptTokens, r.steps.length) };
       data(envelope(ctx, [chat ? choiceObj(ctx, c, { finish: r.finish }) : choiceObj(ctx, c, { text: '', finish: r.finish })], extra), maxSteps);
-      if (!chat) usage = u;
+      if (!chat) usage = own;
     } else {
       data(envelope(ctx, [choiceObj(ctx, c, { text: '', finish: r.finish })]), maxSteps);
     }

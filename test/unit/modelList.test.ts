@@ -13,6 +13,12 @@ describe('parseModelList', () => {
     const [o] = parseModelList({ data: [{ id: 'o', context_length: 131072 }] });
     assert.equal(o.contextLength, 131072);
   });
+  it("reads llama.cpp's meta.n_ctx (the served context), never n_ctx_train (the trained one)", () => {
+    const [served] = parseModelList({ object: 'list', data: [{ id: 'm.gguf', owned_by: 'llamacpp', meta: { n_ctx_train: 131072, n_ctx: 8192, n_vocab: 128256 } }] });
+    assert.equal(served.contextLength, 8192);
+    const [trainedOnly] = parseModelList({ object: 'list', data: [{ id: 'm.gguf', owned_by: 'llamacpp', meta: { n_ctx_train: 131072 } }] });
+    assert.equal(trainedOnly.contextLength, undefined);
+  });
   it("reads AI/ML API's catalogue and skips models that do not write text", () => {
     const models = parseModelList([
       { id: 'anthracite-org/magnum-v4-72b', type: 'chat-completion', info: { name: 'Magnum v4 72B', contextLength: 32768 } },

@@ -11,7 +11,9 @@ function positiveInt(value: unknown): number | undefined {
 }
 
 /**
- * Parses `GET /v1/models` (OpenAI shape, vLLM's `max_model_len`, OpenRouter's `context_length`)
+ * Parses `GET /v1/models` (OpenAI shape, vLLM's `max_model_len`, OpenRouter's `context_length`,
+ * llama.cpp's `meta.n_ctx`: the context each slot serves; `n_ctx_train` is what the model was
+ * trained for, which the server may not give, so it is not taken)
  * and AI/ML API's `GET /models` (a bare array or `{data}` of `{id, type, info:{name, contextLength}}`).
  * Unknown shapes give an empty list, never a throw: the user can still type a model id.
  */
@@ -34,11 +36,16 @@ export function parseModelList(json: unknown): ModelInfo[] {
     if (typeof e.type === 'string' && !/chat|language|completion/i.test(e.type)) continue;
     seen.add(id);
     const info = (e.info && typeof e.info === 'object' ? e.info : {}) as Record<string, unknown>;
+    const meta = (e.meta && typeof e.meta === 'object' ? e.meta : {}) as Record<string, unknown>;
     out.push({
       id,
       label: typeof info.name === 'string' ? info.name : undefined,
       contextLength:
-        positiveInt(e.max_model_len) ?? positiveInt(info.contextLength) ?? positiveInt(e.context_length) ?? positiveInt(e.context_window),
+        positiveInt(e.max_model_len) ??
+        positiveInt(meta.n_ctx) ??
+        positiveInt(info.contextLength) ??
+        positiveInt(e.context_length) ??
+        positiveInt(e.context_window),
       ownedBy: typeof e.owned_by === 'string' ? e.owned_by : undefined,
     });
   }

@@ -200,7 +200,7 @@ export function customProviders(
       supportsCompletions: entry.completions !== false,
       supportsChat: entry.chat !== false,
       tokenCount: tokenCount ?? KIND_TOKEN_COUNT[kind] ?? 'none',
-      contextSizes: kind === 'vllm' ? 'models-max-model-len' : 'none',
+      contextSizes: kind === 'vllm' ? 'models-max-model-len' : kind === 'llamacpp' ? 'models-meta-n-ctx' : 'none',
       acceptedParams: params,
       paramRenames: KIND_RENAMES[kind] ?? {},
       paramRanges: {},

@@ -8,7 +8,8 @@ export type TokenCountRoute =
   | 'llamacpp-tokenize'; // POST {root}/tokenize {content} → {tokens}
 
 /** Where a provider tells context sizes, if anywhere. */
-export type ContextSizeSource = 'none' | 'models-max-model-len' | 'aimlapi-models';
+/** Where a provider states a model's context: vLLM's max_model_len, llama.cpp's meta.n_ctx, AI/ML API's catalogue. */
+export type ContextSizeSource = 'none' | 'models-max-model-len' | 'models-meta-n-ctx' | 'aimlapi-models';
 
 /** The server software behind an OpenAI-compatible endpoint; decides parameter defaults and quirks. */
 export const PROVIDER_KINDS = [

@@ -27,7 +27,8 @@ export type StreamOutcome = 'done' | 'truncated' | 'error';
 export type StreamPiece =
   | { kind: 'text'; index: number; text: string }
   | { kind: 'finish'; index: number; reason: string }
-  | { kind: 'usage'; usage: Usage }
+  /** `index`: the choice the report came with, when its chunk carried exactly one (see UsageTally). */
+  | { kind: 'usage'; usage: Usage; index?: number }
   | { kind: 'error'; error: ProviderError }
   | { kind: 'end'; outcome: StreamOutcome };
 
@@ -146,7 +147,11 @@ export class CompletionStreamDecoder {
       }
     });
     const usage = usageOf(chunk.usage);
-    if (usage) out.push({ kind: 'usage', usage });
+    if (usage) {
+      const only = choices.length === 1 && isRecord(choices[0]) ? choices[0] : undefined;
+      const index = only ? (typeof only.index === 'number' && Number.isInteger(only.index) ? only.index : 0) : undefined;
+      out.push(index === undefined ? { kind: 'usage', usage } : { kind: 'usage', usage, index });
+    }
     return out;
   }
 
