@@ -1,24 +1,28 @@
 import * as vscode from 'vscode';
 import { Services } from './services';
+import { CommandId } from './core/commandIds';
 import { clearApiKey, selectModel, selectProvider, setApiKey } from './providerCommands';
-import { continueWriting, stopAllGenerations } from './continueWriting/continueWriting';
-import { GenerationStatus } from './continueWriting/generationStatus';
+import { ContinueWriting } from './continueWriting/continueWriting';
 import { chatHistory, newChat, sendSelectionToChat } from './chat/registerChat';
 import { TokenStatusItem } from './statusBar/tokenStatusItem';
 import { openSamplePassage, openWalkthrough } from './walkthrough/walkthrough';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
-/** The one command table: id → handler. Registered in one loop in `registerCommands`. */
-export function createCommands(services: Services, status: GenerationStatus, tokenStatus: TokenStatusItem): Record<string, CommandHandler> {
+/**
+ * The one command table: id → handler, each reaching the feature object `activate` made (nothing
+ * module-level). Registered in one loop in `registerCommands`; package.json lists the same ids
+ * (a unit test checks).
+ */
+export function createCommands(services: Services, writing: ContinueWriting, tokenStatus: TokenStatusItem): Record<CommandId, CommandHandler> {
   return {
     'inkwell.setApiKey': (providerId) => setApiKey(services.providers, typeof providerId === 'string' ? providerId : undefined),
     'inkwell.clearApiKey': () => clearApiKey(services.providers),
     'inkwell.selectProvider': () => selectProvider(services.providers),
     'inkwell.selectModel': () => selectModel(services.providers),
     'inkwell.showLog': () => services.log.show(),
-    'inkwell.continueWriting': () => continueWriting(services, status),
-    'inkwell.stop': () => stopAllGenerations(),
+    'inkwell.continueWriting': () => writing.run(),
+    'inkwell.stop': () => writing.stopAll(),
     'inkwell.sendSelectionToChat': () => sendSelectionToChat(),
     'inkwell.newChat': () => newChat(),
     'inkwell.chatHistory': () => chatHistory(),
@@ -28,7 +32,7 @@ export function createCommands(services: Services, status: GenerationStatus, tok
   };
 }
 
-export function registerCommands(context: vscode.ExtensionContext, table: Record<string, CommandHandler>): void {
+export function registerCommands(context: vscode.ExtensionContext, table: Record<CommandId, CommandHandler>): void {
   for (const [id, handler] of Object.entries(table)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler));
   }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Services, createServices } from './services';
 import { createCommands, registerCommands } from './commands';
 import { registerModelStatusItem } from './statusBar/modelStatusItem';
-import { GenerationStatus } from './continueWriting/generationStatus';
+import { ContinueWriting } from './continueWriting/continueWriting';
 import { registerChat } from './chat/registerChat';
 import { TokenStatusItem } from './statusBar/tokenStatusItem';
 import { registerWalkthroughContext } from './walkthrough/walkthrough';
@@ -16,10 +16,10 @@ export interface InkwellTestApi {
 export function activate(context: vscode.ExtensionContext): InkwellTestApi | undefined {
   try {
     const services = createServices(context);
-    const status = new GenerationStatus();
+    const writing = new ContinueWriting(services);
     const tokenStatus = new TokenStatusItem(services);
-    context.subscriptions.push(status, tokenStatus);
-    registerCommands(context, createCommands(services, status, tokenStatus));
+    context.subscriptions.push(writing, tokenStatus);
+    registerCommands(context, createCommands(services, writing, tokenStatus));
     registerModelStatusItem(context, services.providers);
     registerChat(context, services);
     registerWalkthroughContext(context, services.providers);

@@ -13,24 +13,7 @@ import { GenerationStatus } from './generationStatus';
 
 const TAIL_CHARS = 400;
 
-/** One running generation per document; `inkwell.stop` aborts them all. */
-const running = new Map<string, AbortController>();
-
-export function stopAllGenerations(): number {
-  const count = running.size;
-  for (const controller of running.values()) controller.abort();
-  return count;
-}
-
-export function isGenerating(document?: vscode.TextDocument): boolean {
-  return document ? running.has(document.uri.toString()) : running.size > 0;
-}
-
-/**
- * Continue Writing: the selection (or the text before the cursor) goes to the model and the
- * continuation streams into the document at the end of it.
- */
-/** What happened, for the command's caller (tests, and the chat panel's Continue). */
+/** What happened, for the command's caller (the tests). */
 export interface ContinueWritingResult {
   outcome: GenerationResult['outcome'] | 'not-started';
   tokens: number;
@@ -41,177 +24,199 @@ export interface ContinueWritingResult {
 
 const notStarted = (error?: ProviderError): ContinueWritingResult => ({ outcome: 'not-started', tokens: 0, error });
 
-export async function continueWriting(
-  services: Services,
-  status: GenerationStatus,
-  editor = vscode.window.activeTextEditor,
-  /** True on the one retry after the server named a smaller context than Inkwell assumed. */
-  refitted = false,
-): Promise<ContinueWritingResult> {
-  if (!editor) {
-    void vscode.window.showInformationMessage('Inkwell: open a manuscript and put the cursor where the story should go on.');
-    return notStarted();
-  }
-  const document = editor.document;
-  if (vscode.workspace.fs.isWritableFileSystem(document.uri.scheme) === false) {
-    void vscode.window.showInformationMessage('Inkwell: this document is read-only, so there is nowhere to write. Open a manuscript you can edit.');
-    return notStarted();
-  }
-  const key = document.uri.toString();
-  if (running.has(key)) {
-    void vscode.window.showInformationMessage('Inkwell is already writing in this document. Press Escape or run "Inkwell: Stop" first.');
-    return notStarted();
-  }
-  const target = services.providers.active();
-  if (!target.model) {
-    const error = new ProviderError({ kind: 'no-model' });
-    void showProviderError(error, [], 'Continue Writing');
-    return notStarted(error);
-  }
-  const settings = Settings.forDocument(document);
-  const mode = chooseMode(target.profile, settings.generationMode);
-  const selection = editor.selection;
-  const anchor = selection.isEmpty ? selection.active : selection.end;
-  const passageRange = selection.isEmpty ? new vscode.Range(new vscode.Position(0, 0), anchor) : selection;
-  const passage = document.getText(passageRange);
-  if (!passage.trim()) {
-    void vscode.window.showInformationMessage('Inkwell: there is no text before the cursor to continue. Write a line first, or select a passage.');
-    return notStarted();
+/**
+ * Continue Writing: the selection (or the text before the cursor) goes to the model and the
+ * continuation streams into the document at the end of it. Owns its runs (one per document, all
+ * stopped by "Inkwell: Stop") and its status-bar item.
+ */
+export class ContinueWriting implements vscode.Disposable {
+  private readonly running = new Map<string, AbortController>();
+  readonly status = new GenerationStatus();
+
+  constructor(private readonly services: Services) {}
+
+  /** Aborts every running generation; returns how many there were. */
+  stopAll(): number {
+    const count = this.running.size;
+    for (const controller of this.running.values()) controller.abort();
+    return count;
   }
 
-  const sampling = settings.sampling;
-  const systemPrompt = settings.generationSystemPrompt;
-  const contextSize = await services.contextSize(target, settings);
-  const count = (text: string) => services.tokens.count(text, target);
-  const overhead = mode === 'chat' ? (await count(systemPrompt)) + 16 : 0;
-  const fitted = await fitPrompt(
-    mode === 'completion' ? passage.replace(/[ \t]+$/, '') : passage.trim(),
-    { contextSize: contextSize.tokens, maxTokens: sampling.max_tokens, overhead },
-    count,
-    selection.isEmpty ? settings.contextOverflow : 'refuse',
-  );
-  if (!fitted.fits) {
-    const what = selection.isEmpty ? 'The text before the cursor' : 'The selection';
-    void vscode.window.showErrorMessage(
-      `Inkwell: ${what} is ${fitted.tokens.toLocaleString('en-US')} tokens, but only ${fitted.available.toLocaleString('en-US')} fit ` +
-        `(${target.model}: ${contextSize.tokens.toLocaleString('en-US')} context, ${sampling.max_tokens} kept for the reply). ` +
-        'Nothing was sent. Select a shorter passage or lower inkwell.sampling.maxTokens.',
-      'Open Settings',
-    ).then((choice) => {
-      if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'inkwell.sampling.maxTokens');
-    });
-    return notStarted(new ProviderError({ kind: 'context-overflow', contextLength: contextSize.tokens, requestedTokens: fitted.tokens + sampling.max_tokens }));
-  }
-  if (fitted.trimmedChars > 0) services.log.info(`Continue Writing: the prompt starts ${fitted.trimmedChars} characters in, to fit ${contextSize.tokens} tokens.`);
-
-  const controller = new AbortController();
-  running.set(key, controller);
-  const insertion = new StreamingInsertion(document, anchor);
-  const documentTail = document.getText(new vscode.Range(document.positionAt(Math.max(0, document.offsetAt(anchor) - TAIL_CHARS)), anchor));
-  const joiner = new SeamJoiner(mode, documentTail, fitted.text.slice(-TAIL_CHARS));
-  insertion.onDidStop(() => controller.abort());
-  const startedAt = Date.now();
-  let firstTokenAt: number | undefined;
-  status.start();
-
-  const messages: ChatMessage[] = [
-    { role: 'system', content: systemPrompt },
-    { role: 'user', content: fitted.text },
-  ];
-  let result;
-  try {
-    result = await services.generator.generate({
-      target,
-      mode,
-      sampling,
-      prompt: fitted.text,
-      messages,
-      signal: controller.signal,
-      onText: (index, text) => {
-        if (index !== 0) return;
-        firstTokenAt ??= Date.now();
-        insertion.append(joiner.push(text));
-      },
-      onProgress: (tokens) => status.progress(tokens, startedAt, firstTokenAt),
-      onWaiting: (what) => status.waiting(what),
-    });
-    insertion.append(joiner.end());
-    await insertion.finish();
-  } finally {
-    running.delete(key);
-    insertion.dispose();
+  dispose(): void {
+    this.stopAll();
+    this.status.dispose();
   }
 
-  const overflow = result.error?.kind === 'context-overflow' ? result.error.contextLength : undefined;
-  if (overflow !== undefined && result.tokens === 0 && !refitted && overflow < contextSize.tokens) {
-    // The server serves this model with less context than Inkwell assumed: remember its number and
-    // fit the prompt to it, once (a selection that cannot fit is then refused with the real numbers).
-    services.tokens.learnContextSize(target, overflow);
-    services.log.info(`${target.model} is served with ${overflow} tokens of context, not ${contextSize.tokens}; fitting the prompt again.`);
-    status.end('$(sync) Inkwell: fitting the prompt to the server’s context');
-    return continueWriting(services, status, editor, true);
-  }
-  const tokens = result.usage?.completionTokens ?? result.tokens;
-  const summary: ContinueWritingResult = { outcome: result.outcome, tokens: result.tokens, error: result.error, range: insertion.range };
-  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-  const usage = result.usage ? ` (prompt ${result.usage.promptTokens}, total ${result.usage.totalTokens})` : '';
-  if (result.outcome === 'done') {
-    status.end(`$(check) Inkwell: ${tokens} tokens`, `${tokens} tokens in ${seconds} s${usage}`);
-    return summary;
-  }
-  if (result.outcome === 'aborted') {
-    if (insertion.stopReason === 'edit-refused') {
-      await vscode.env.clipboard.writeText(insertion.unwritten);
+  async run(
+    editor = vscode.window.activeTextEditor,
+    /** True on the one retry after the server named a smaller context than Inkwell assumed. */
+    refitted = false,
+  ): Promise<ContinueWritingResult> {
+    if (!editor) {
+      void vscode.window.showInformationMessage('Inkwell: open a manuscript and put the cursor where the story should go on.');
+      return notStarted();
+    }
+    const document = editor.document;
+    if (vscode.workspace.fs.isWritableFileSystem(document.uri.scheme) === false) {
+      void vscode.window.showInformationMessage('Inkwell: this document is read-only, so there is nowhere to write. Open a manuscript you can edit.');
+      return notStarted();
+    }
+    const key = document.uri.toString();
+    if (this.running.has(key)) {
+      void vscode.window.showInformationMessage('Inkwell is already writing in this document. Press Escape or run "Inkwell: Stop" first.');
+      return notStarted();
+    }
+    const target = this.services.providers.active();
+    if (!target.model) {
+      const error = new ProviderError({ kind: 'no-model' });
+      void showProviderError(error, [], 'Continue Writing');
+      return notStarted(error);
+    }
+    const settings = Settings.forDocument(document);
+    const mode = chooseMode(target.profile, settings.generationMode);
+    const selection = editor.selection;
+    const anchor = selection.isEmpty ? selection.active : selection.end;
+    const passageRange = selection.isEmpty ? new vscode.Range(new vscode.Position(0, 0), anchor) : selection;
+    const passage = document.getText(passageRange);
+    if (!passage.trim()) {
+      void vscode.window.showInformationMessage('Inkwell: there is no text before the cursor to continue. Write a line first, or select a passage.');
+      return notStarted();
+    }
+
+    const sampling = settings.sampling;
+    const systemPrompt = settings.generationSystemPrompt;
+    const contextSize = await this.services.contextSize(target, settings);
+    const count = (text: string) => this.services.tokens.count(text, target);
+    const overhead = mode === 'chat' ? (await count(systemPrompt)) + 16 : 0;
+    const fitted = await fitPrompt(
+      mode === 'completion' ? passage.replace(/[ \t]+$/, '') : passage.trim(),
+      { contextSize: contextSize.tokens, maxTokens: sampling.max_tokens, overhead },
+      count,
+      selection.isEmpty ? settings.contextOverflow : 'refuse',
+    );
+    if (!fitted.fits) {
+      const what = selection.isEmpty ? 'The text before the cursor' : 'The selection';
       void vscode.window.showErrorMessage(
-        `Inkwell: the document would not take the continuation (is it read-only?). What arrived is on the clipboard (${insertion.unwritten.length.toLocaleString('en-US')} characters).`,
-      );
+        `Inkwell: ${what} is ${fitted.tokens.toLocaleString('en-US')} tokens, but only ${fitted.available.toLocaleString('en-US')} fit ` +
+          `(${target.model}: ${contextSize.tokens.toLocaleString('en-US')} context, ${sampling.max_tokens} kept for the reply). ` +
+          'Nothing was sent. Select a shorter passage or lower inkwell.sampling.maxTokens.',
+        'Open Settings',
+      ).then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'inkwell.sampling.maxTokens');
+      });
+      return notStarted(new ProviderError({ kind: 'context-overflow', contextLength: contextSize.tokens, requestedTokens: fitted.tokens + sampling.max_tokens }));
     }
-    if (insertion.stopReason === 'revert-defeated') {
-      // VS Code kept the tab and its text because Inkwell was writing when the writer discarded it.
-      void vscode.window
-        .showWarningMessage(
-          `Inkwell stopped writing into ${vscode.workspace.asRelativePath(document.uri)}: you reverted or closed it while text arrived, so VS Code kept the unsaved text. Revert again to discard it, or dismiss this to keep it.`,
-          'Revert and Close',
-          'Revert',
-        )
-        .then(async (choice) => {
-          if (!choice || document.isClosed) return;
-          await vscode.window.showTextDocument(document);
-          await vscode.commands.executeCommand(choice === 'Revert' ? 'workbench.action.files.revert' : 'workbench.action.revertAndCloseActiveEditor');
-        });
+    if (fitted.trimmedChars > 0) this.services.log.info(`Continue Writing: the prompt starts ${fitted.trimmedChars} characters in, to fit ${contextSize.tokens} tokens.`);
+
+    const controller = new AbortController();
+    this.running.set(key, controller);
+    const insertion = new StreamingInsertion(document, anchor);
+    const documentTail = document.getText(new vscode.Range(document.positionAt(Math.max(0, document.offsetAt(anchor) - TAIL_CHARS)), anchor));
+    const joiner = new SeamJoiner(mode, documentTail, fitted.text.slice(-TAIL_CHARS));
+    insertion.onDidStop(() => controller.abort());
+    const startedAt = Date.now();
+    let firstTokenAt: number | undefined;
+    this.status.start();
+
+    const messages: ChatMessage[] = [
+      { role: 'system', content: systemPrompt },
+      { role: 'user', content: fitted.text },
+    ];
+    let result;
+    try {
+      result = await this.services.generator.generate({
+        target,
+        mode,
+        sampling,
+        prompt: fitted.text,
+        messages,
+        signal: controller.signal,
+        onText: (index, text) => {
+          if (index !== 0) return;
+          firstTokenAt ??= Date.now();
+          insertion.append(joiner.push(text));
+        },
+        onProgress: (tokens) => this.status.progress(tokens, startedAt, firstTokenAt),
+        onWaiting: (what) => this.status.waiting(what),
+      });
+      insertion.append(joiner.end());
+      await insertion.finish();
+    } finally {
+      this.running.delete(key);
+      insertion.dispose();
     }
-    const why =
-      insertion.stopReason === 'edit-refused'
-        ? 'The document refused the text; it is on the clipboard.'
-        : insertion.stopReason === 'document-closed' || insertion.stopReason === 'revert-defeated'
-        ? 'The document was closed or reverted; the request was cancelled.'
-        : insertion.stopReason === 'user-edit'
-          ? 'You typed in the streamed text; what arrived is kept.'
-          : 'Stopped; what arrived is kept.';
-    status.end(`$(debug-stop) Inkwell: stopped at ${result.tokens} tokens`, why);
+
+    const overflow = result.error?.kind === 'context-overflow' ? result.error.contextLength : undefined;
+    if (overflow !== undefined && result.tokens === 0 && !refitted && overflow < contextSize.tokens) {
+      // The server serves this model with less context than Inkwell assumed: remember its number and
+      // fit the prompt to it, once (a selection that cannot fit is then refused with the real numbers).
+      this.services.tokens.learnContextSize(target, overflow);
+      this.services.log.info(`${target.model} is served with ${overflow} tokens of context, not ${contextSize.tokens}; fitting the prompt again.`);
+      this.status.end('$(sync) Inkwell: fitting the prompt to the server’s context');
+      return this.run(editor, true);
+    }
+    const tokens = result.usage?.completionTokens ?? result.tokens;
+    const summary: ContinueWritingResult = { outcome: result.outcome, tokens: result.tokens, error: result.error, range: insertion.range };
+    const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+    const usage = result.usage ? ` (prompt ${result.usage.promptTokens}, total ${result.usage.totalTokens})` : '';
+    if (result.outcome === 'done') {
+      this.status.end(`$(check) Inkwell: ${tokens} tokens`, `${tokens} tokens in ${seconds} s${usage}`);
+      return summary;
+    }
+    if (result.outcome === 'aborted') {
+      if (insertion.stopReason === 'edit-refused') {
+        await vscode.env.clipboard.writeText(insertion.unwritten);
+        void vscode.window.showErrorMessage(
+          `Inkwell: the document would not take the continuation (is it read-only?). What arrived is on the clipboard (${insertion.unwritten.length.toLocaleString('en-US')} characters).`,
+        );
+      }
+      if (insertion.stopReason === 'revert-defeated') {
+        // VS Code kept the tab and its text because Inkwell was writing when the writer discarded it.
+        void vscode.window
+          .showWarningMessage(
+            `Inkwell stopped writing into ${vscode.workspace.asRelativePath(document.uri)}: you reverted or closed it while text arrived, so VS Code kept the unsaved text. Revert again to discard it, or dismiss this to keep it.`,
+            'Revert and Close',
+            'Revert',
+          )
+          .then(async (choice) => {
+            if (!choice || document.isClosed) return;
+            await vscode.window.showTextDocument(document);
+            await vscode.commands.executeCommand(choice === 'Revert' ? 'workbench.action.files.revert' : 'workbench.action.revertAndCloseActiveEditor');
+          });
+      }
+      const why =
+        insertion.stopReason === 'edit-refused'
+          ? 'The document refused the text; it is on the clipboard.'
+          : insertion.stopReason === 'document-closed' || insertion.stopReason === 'revert-defeated'
+          ? 'The document was closed or reverted; the request was cancelled.'
+          : insertion.stopReason === 'user-edit'
+            ? 'You typed in the streamed text; what arrived is kept.'
+            : 'Stopped; what arrived is kept.';
+      this.status.end(`$(debug-stop) Inkwell: stopped at ${result.tokens} tokens`, why);
+      return summary;
+    }
+    const secrets = this.services.providers.knownSecrets();
+    this.status.end('$(warning) Inkwell: cut short', result.error ? describeError(result.error, secrets) : undefined);
+    const gotText = result.tokens > 0;
+    const error = result.error ?? new ProviderError({ kind: 'cut' });
+    // The writer may go on editing before answering: the resume point follows their edits.
+    const resumeAt = new TrackedPosition(document, gotText ? insertion.range.end : anchor);
+    // Not awaited: the command finishes when the text is in; the message waits for the writer.
+    void showProviderError(
+      error,
+      secrets,
+      'Continue Writing',
+      [gotText ? 'Continue' : 'Retry'],
+      gotText ? `Continue Writing stopped after ${result.tokens} tokens; the text so far is kept.` : undefined,
+    ).then(async (choice) => {
+      const resume = resumeAt.position;
+      resumeAt.dispose();
+      if (choice !== 'Continue' && choice !== 'Retry') return;
+      if (document.isClosed) return;
+      const visible = vscode.window.visibleTextEditors.find((e) => e.document === document) ?? (await vscode.window.showTextDocument(document));
+      visible.selection = new vscode.Selection(resume, resume);
+      await this.run(visible);
+    });
     return summary;
   }
-  const secrets = services.providers.knownSecrets();
-  status.end('$(warning) Inkwell: cut short', result.error ? describeError(result.error, secrets) : undefined);
-  const gotText = result.tokens > 0;
-  const error = result.error ?? new ProviderError({ kind: 'cut' });
-  // The writer may go on editing before answering: the resume point follows their edits.
-  const resumeAt = new TrackedPosition(document, gotText ? insertion.range.end : anchor);
-  // Not awaited: the command finishes when the text is in; the message waits for the writer.
-  void showProviderError(
-    error,
-    secrets,
-    'Continue Writing',
-    [gotText ? 'Continue' : 'Retry'],
-    gotText ? `Continue Writing stopped after ${result.tokens} tokens; the text so far is kept.` : undefined,
-  ).then(async (choice) => {
-    const resume = resumeAt.position;
-    resumeAt.dispose();
-    if (choice !== 'Continue' && choice !== 'Retry') return;
-    if (document.isClosed) return;
-    const visible = vscode.window.visibleTextEditors.find((e) => e.document === document) ?? (await vscode.window.showTextDocument(document));
-    visible.selection = new vscode.Selection(resume, resume);
-    await continueWriting(services, status, visible);
-  });
-  return summary;
 }

@@ -26,16 +26,12 @@ export class TokenStatusItem implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private inFlight: AbortController | undefined;
   private current: TokenStatusState | undefined;
-  private readonly updates = new vscode.EventEmitter<TokenStatusState>();
-  /** Fires whenever the item shows a new count. */
-  readonly onDidUpdate = this.updates.event;
 
   constructor(private readonly services: Services) {
     this.item.name = 'Inkwell Token Count';
     this.item.command = 'inkwell.showTokenDetails';
     this.disposables.push(
       this.item,
-      this.updates,
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule(0)),
       // A document's language can change after it opens (auto-detection, the writer's choice).
       vscode.workspace.onDidOpenTextDocument((d) => {
@@ -109,7 +105,6 @@ export class TokenStatusItem implements vscode.Disposable {
     this.item.tooltip = tooltip;
     this.item.backgroundColor = room < 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
-    this.updates.fire(state);
   }
 
   /** Click: the same facts, with the two settings that change them. */

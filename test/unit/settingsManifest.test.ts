@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SETTINGS, RESTRICTED_SETTINGS } from '../../src/core/settingsSchema';
+import { COMMAND_IDS } from '../../src/core/commandIds';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8'));
 const properties: Record<string, Record<string, unknown>> = manifest.contributes.configuration.properties;
@@ -36,7 +37,13 @@ describe('settings: code and package.json agree', () => {
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   });
 
-  it('registers every command it contributes and names them inkwell.*', () => {
+  it('names every contributed command inkwell.*', () => {
     for (const c of manifest.contributes.commands) assert.match(c.command, /^inkwell\.[a-zA-Z]+$/);
+  });
+
+  it('contributes exactly the commands of the command table', () => {
+    const contributed = (manifest.contributes.commands as { command: string }[]).map((c) => c.command);
+    assert.deepEqual([...contributed].sort(), [...COMMAND_IDS].sort());
+    assert.equal(new Set(contributed).size, contributed.length, 'a command is contributed twice');
   });
 });
