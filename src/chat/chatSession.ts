@@ -9,6 +9,7 @@ import {
   WebviewToExtension,
   assertNever,
 } from '../core/protocol/chatProtocol';
+import { ChatHistory } from '../core/chat/chatHistory';
 import {
   ChatStore,
   ChatTurn,
@@ -28,7 +29,6 @@ import { Services } from '../services';
 import { Settings } from '../settings';
 import { ManuscriptEditor } from './manuscriptEditor';
 
-export const STORE_KEY = 'inkwell.chat.store';
 const STREAM_FLUSH_MS = 30;
 const SAVE_WHILE_STREAMING_MS = 1000;
 const TOKENS_DEBOUNCE_MS = 250;
@@ -55,7 +55,7 @@ function countedText(messages: readonly { content: string }[]): string {
 
 /**
  * The chat's state and behaviour, apart from the webview that shows it: the transcript (kept in
- * workspace storage), the one generation that may run, and what each protocol message does.
+ * workspace storage by ChatHistory), the one generation that may run, and what each protocol message does.
  * The view posts here what it received (already validated); this posts back through `post` once
  * the webview said it is ready.
  */
@@ -75,10 +75,10 @@ export class ChatSession implements vscode.Disposable {
 
   constructor(
     private readonly services: Services,
-    private readonly memento: vscode.Memento,
+    private readonly history: ChatHistory,
     private readonly manuscript: ManuscriptEditor,
   ) {
-    this.store = ChatStore.deserialize(memento.get(STORE_KEY));
+    this.store = history.store;
     this.disposables.push(
       services.providers.onDidChange(() => {
         this.models = undefined;
@@ -315,7 +315,7 @@ export class ChatSession implements vscode.Disposable {
     const run = this.runGeneration(conversation, reply, controller).finally(() => {
       this.running = undefined;
       this.post({ type: 'generation', state: 'ended', requestId, messageId: reply.id });
-      this.saveNow();
+      this.saveNow(conversation);
       this.scheduleTokens();
       finish();
     });
@@ -377,7 +377,7 @@ export class ChatSession implements vscode.Disposable {
       pending = '';
       if (Date.now() - lastSave > SAVE_WHILE_STREAMING_MS) {
         lastSave = Date.now();
-        this.saveNow();
+        this.saveNow(conversation);
       }
     };
     const result = await services.generator.generate({
@@ -506,11 +506,12 @@ export class ChatSession implements vscode.Disposable {
 
   /** What workspace storage holds now: what a reloaded window would start from. */
   persisted(): ChatStore {
-    return ChatStore.deserialize(this.memento.get(STORE_KEY));
+    return this.history.persisted();
   }
 
-  private saveNow(): void {
-    void this.memento.update(STORE_KEY, this.store.serialize());
+  /** Writes `changed` (the current conversation unless said) and whatever else is not stored yet. */
+  private saveNow(changed: Conversation = this.store.current): void {
+    this.history.save(changed);
   }
 
   dispose(): void {

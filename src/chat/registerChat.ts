@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Services } from '../services';
+import { openChatHistory } from './chatHistoryHost';
 import { ChatSession } from './chatSession';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chatViewProvider';
 import { ManuscriptEditor } from './manuscriptEditor';
@@ -18,10 +19,10 @@ function current(): Chat {
   return chat;
 }
 
-/** The chat panel: its view provider, its session (transcript in workspace storage). */
+/** The chat panel: its view provider, its session (transcript in workspace storage, oldest chats archived to files). */
 export function registerChat(context: vscode.ExtensionContext, services: Services): void {
   const manuscript = new ManuscriptEditor();
-  const session = new ChatSession(services, context.workspaceState, manuscript);
+  const session = new ChatSession(services, openChatHistory(context, services.log), manuscript);
   const view = new ChatViewProvider(context.extensionUri, session, services.log);
   chat = { session, view };
   context.subscriptions.push(

@@ -1,10 +1,8 @@
 // The chat's conversations as the extension keeps them (security item 10): ids, the truncation
-// that Regenerate and Edit-and-resend do, the short history, and a versioned serialized form for
-// workspace storage. Pure: no vscode, no DOM.
+// that Regenerate and Edit-and-resend do, and the history in memory. Pure: no vscode, no DOM.
 
-import { ERROR_ACTIONS, type ConversationView, type ErrorAction, type MessageStatus, type MessageView, type Passage } from '../protocol/chatProtocol';
+import type { ConversationView, MessageView, Passage } from '../protocol/chatProtocol';
 import { newId } from '../ids';
-import { isRecord } from '../json';
 
 /** A message as the extension keeps it: what the webview sees, plus when it was written. */
 export interface ChatTurn extends MessageView {
@@ -29,9 +27,6 @@ export interface ChatStoreData {
   conversations: Conversation[];
 }
 
-export const STORE_VERSION = 1;
-/** How many conversations the history keeps. */
-export const HISTORY_LIMIT = 20;
 const TITLE_CHARS = 60;
 
 export function emptyConversation(now = Date.now()): Conversation {
@@ -135,17 +130,23 @@ export function findTurn(conversation: Conversation, id: string): ChatTurn | und
 }
 
 // ---------------------------------------------------------------------------------------------
-// The store: current conversation and history
+// The store: current conversation and history (how much of it workspace storage keeps is
+// chatHistory.ts's concern)
 
 export class ChatStore {
   private data: ChatStoreData;
 
   constructor(data?: ChatStoreData) {
-    this.data = data ?? freshData();
+    this.data = data && data.conversations.length > 0 ? data : freshData();
   }
 
   get current(): Conversation {
     return this.data.conversations.find((c) => c.id === this.data.currentId) ?? this.data.conversations[0];
+  }
+
+  /** Every conversation, most recent first, the current one included. */
+  get conversations(): readonly Conversation[] {
+    return this.data.conversations;
   }
 
   /** Earlier conversations that have messages, most recent first (the current one excluded). */
@@ -159,7 +160,6 @@ export class ChatStore {
     const fresh = emptyConversation(now);
     this.data.conversations.unshift(fresh);
     this.data.currentId = fresh.id;
-    this.prune();
     return fresh;
   }
 
@@ -180,108 +180,16 @@ export class ChatStore {
     this.data.conversations = [current, ...this.data.conversations.filter((c) => c !== current)];
   }
 
-  private prune(): void {
-    if (this.data.conversations.length > HISTORY_LIMIT) this.data.conversations.length = HISTORY_LIMIT;
+  /** Takes an earlier conversation out (once it is archived); the current one stays. */
+  remove(id: string): boolean {
+    if (id === this.current.id) return false;
+    const before = this.data.conversations.length;
+    this.data.conversations = this.data.conversations.filter((c) => c.id !== id);
+    return this.data.conversations.length < before;
   }
-
-  serialize(): SerializedStore {
-    return { version: STORE_VERSION, ...structuredCloneData(this.data) };
-  }
-
-  static deserialize(raw: unknown): ChatStore {
-    return new ChatStore(parseStore(raw));
-  }
-}
-
-export interface SerializedStore extends ChatStoreData {
-  version: number;
 }
 
 function freshData(): ChatStoreData {
   const first = emptyConversation();
   return { currentId: first.id, conversations: [first] };
-}
-
-function structuredCloneData(data: ChatStoreData): ChatStoreData {
-  return JSON.parse(JSON.stringify(data)) as ChatStoreData;
-}
-
-const STATUSES: readonly MessageStatus[] = ['done', 'streaming', 'stopped', 'cut', 'error'];
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function num(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-
-function parseTurn(raw: unknown): ChatTurn | undefined {
-  if (!isRecord(raw)) return undefined;
-  const r = raw;
-  const id = str(r.id);
-  const text = str(r.text);
-  if (!id || text === undefined || (r.role !== 'user' && r.role !== 'assistant')) return undefined;
-  let status = STATUSES.includes(r.status as MessageStatus) ? (r.status as MessageStatus) : 'done';
-  // A reply still streaming when the window closed was cut by the reload; its text stays.
-  let error = str(r.error);
-  if (status === 'streaming') {
-    status = 'cut';
-    error = 'The window was reloaded while the reply was streaming; the text so far is kept.';
-  }
-  const turn: ChatTurn = { id, role: r.role, text, status, createdAt: num(r.createdAt, 0) };
-  if (isRecord(r.passage)) {
-    const p = r.passage;
-    if (typeof p.text === 'string' && typeof p.source === 'string') turn.passage = { text: p.text, source: p.source };
-  }
-  if (error !== undefined) turn.error = error;
-  if (Array.isArray(r.errorActions)) {
-    const actions = r.errorActions.filter((a): a is ErrorAction => (ERROR_ACTIONS as readonly unknown[]).includes(a));
-    if (actions.length) turn.errorActions = actions;
-  }
-  if (status === 'cut' && turn.role === 'assistant') turn.errorActions = ['retry'];
-  const model = str(r.model);
-  if (model) turn.model = model;
-  if (r.foldedSystemPrompt === true) turn.foldedSystemPrompt = true;
-  return turn;
-}
-
-function parseConversation(raw: unknown): Conversation | undefined {
-  if (!isRecord(raw)) return undefined;
-  const r = raw;
-  const id = str(r.id);
-  if (!id || !Array.isArray(r.messages)) return undefined;
-  const messages = r.messages.map(parseTurn).filter((t): t is ChatTurn => t !== undefined);
-  const conversation: Conversation = {
-    id,
-    title: str(r.title) ?? 'New chat',
-    createdAt: num(r.createdAt, 0),
-    updatedAt: num(r.updatedAt, 0),
-    messages,
-  };
-  const systemPrompt = str(r.systemPrompt);
-  if (systemPrompt !== undefined) conversation.systemPrompt = systemPrompt;
-  const presetId = str(r.presetId);
-  if (presetId) conversation.presetId = presetId;
-  return conversation;
-}
-
-/**
- * Reads what workspace storage held. Unknown versions (a newer Inkwell wrote it) and damaged data
- * give a fresh store rather than an exception; damaged conversations or turns are dropped one by one.
- */
-export function parseStore(raw: unknown): ChatStoreData {
-  if (!isRecord(raw)) return freshData();
-  const r = raw;
-  if (r.version !== STORE_VERSION || !Array.isArray(r.conversations)) return freshData();
-  const conversations = r.conversations
-    .map(parseConversation)
-    .filter((c): c is Conversation => c !== undefined)
-    .slice(0, HISTORY_LIMIT);
-  if (conversations.length === 0) return freshData();
-  const currentId = str(r.currentId);
-  return {
-    currentId: currentId && conversations.some((c) => c.id === currentId) ? currentId : conversations[0].id,
-    conversations,
-  };
 }
