@@ -3,6 +3,7 @@
 // bar, and Escape stopping a second generation mid-stream.
 import * as assert from 'assert';
 import type { Page } from 'playwright-core';
+import { waitFor } from '../waitFor';
 import { startProviderTestServer, type ProviderTestServer } from '../server/providerTestServer';
 import { useWorkbench } from './harness';
 
@@ -45,13 +46,8 @@ async function cursorAfter(page: Page, lineEnd: string): Promise<void> {
   await page.keyboard.press('End');
 }
 
-async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const started = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The workbench under load can take a while to show a change. */
+const UI_WAIT_MS = 15_000;
 
 describe('Continue Writing (e2e)', function () {
   this.timeout(90_000);
@@ -98,7 +94,7 @@ describe('Continue Writing (e2e)', function () {
     assert.ok(sofar.length > 0 && sofar.length < words(CONTINUATION_TEXT).length, `not mid-stream: "${sofar}"`);
     assert.ok(words(CONTINUATION_TEXT).startsWith(sofar), `the streamed text is not a prefix of the continuation: "${sofar}"`);
 
-    await waitUntil('more text', async () => words(await editorText(wb.page)).length > early.length);
+    await waitFor('more text', async () => words(await editorText(wb.page)).length > early.length, UI_WAIT_MS);
     await generationItem().filter({ hasText: `${CONTINUATION.length} tokens` }).filter({ hasNotText: 'tok/s' }).waitFor();
     const after = words(await editorText(wb.page));
     assert.equal(after, words(before).replace(PARAGRAPH_END, PARAGRAPH_END + CONTINUATION_TEXT), 'the continuation did not land in place');
@@ -116,7 +112,7 @@ describe('Continue Writing (e2e)', function () {
     const before = words(await editorText(wb.page));
     await wb.page.keyboard.press('Control+Alt+Enter');
     await generationItem().filter({ hasText: /\d+ tokens · \d+ tok\/s/ }).waitFor();
-    await waitUntil('a few words', async () => words(await editorText(wb.page)).length > before.length + 20);
+    await waitFor('a few words', async () => words(await editorText(wb.page)).length > before.length + 20, UI_WAIT_MS);
     await wb.screenshot('continue-3-before-escape');
 
     await wb.page.keyboard.press('Escape');
@@ -146,7 +142,7 @@ describe('Continue Writing (e2e)', function () {
     await wb.page.keyboard.press('Control+End');
     const before = words(await editorText(wb.page)).length;
     await wb.page.keyboard.press('Control+Alt+Enter');
-    await waitUntil('a few words', async () => words(await editorText(wb.page)).length > before + 20);
+    await waitFor('a few words', async () => words(await editorText(wb.page)).length > before + 20, UI_WAIT_MS);
     // The tab's own close button, then Don't Save in the question it asks, as a writer would.
     await tab.hover();
     await tab.locator('.tab-actions .action-label').first().click();
@@ -192,7 +188,7 @@ describe('Continue Writing (e2e)', function () {
     const resumed = await server.waitForRequest((r) => r.path.endsWith('/completions') && String(r.body?.prompt ?? '').startsWith('NEW '), 15_000);
     const cut = CONTINUATION.slice(0, 6).join('');
     assert.ok(resumed.body.prompt.endsWith(CUT_LINE + cut), `Continue did not resume where the stream stopped: …${resumed.body.prompt.slice(-60)}`);
-    await waitUntil('the resumed continuation', async () => words(await editorText(wb.page)).includes(words(CUT_LINE + cut + CONTINUATION_TEXT)));
+    await waitFor('the resumed continuation', async () => words(await editorText(wb.page)).includes(words(CUT_LINE + cut + CONTINUATION_TEXT)), UI_WAIT_MS);
     assert.ok(words(await editorText(wb.page)).startsWith('NEW # Chapter One'), 'the writer’s word is gone');
     await wb.screenshot('continue-7-resumed');
   });

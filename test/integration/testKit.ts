@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { InkwellTestApi } from '../../src/extension';
 import type { ProviderTestServer, ProviderTestServerOptions } from '../server/providerTestServer';
 import { startProviderTestServer } from '../server/providerTestServer';
+export { waitFor } from '../waitFor';
 
 export const TEST_KEY = 'test-key';
 export const EURYALE = 'Sao10K-L3.3-70B-Euryale-v2.3-FP8-Dynamic';
@@ -54,16 +55,6 @@ export async function openDocument(text: string, language = 'markdown'): Promise
 export function endOf(editor: vscode.TextEditor): void {
   const end = editor.document.positionAt(editor.document.getText().length);
   editor.selection = new vscode.Selection(end, end);
-}
-
-export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Closes every editor without a save prompt (the test documents are untitled and dirty). */
