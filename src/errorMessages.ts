@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ProviderError } from './core/errors/providerError';
 import { redactSecrets } from './core/errors/redact';
+import { ERROR_ACTION_TABLE, actionsFor } from './core/errors/errorActions';
 
 /** Anything thrown on the way to a provider, as a ProviderError (unknown throws become 'network'). */
 export function toProviderError(error: unknown): ProviderError {
@@ -12,22 +13,6 @@ export function toProviderError(error: unknown): ProviderError {
 /** One line for the user: what happened, in the provider's words, and what to do — never a key. */
 export function describeError(error: unknown, secrets: readonly string[]): string {
   return redactSecrets(toProviderError(error).userMessage, secrets);
-}
-
-/** The buttons that carry out an error's next step. */
-export function actionsFor(error: ProviderError): { label: string; command: string }[] {
-  switch (error.kind) {
-    case 'auth':
-    case 'no-key':
-    case 'forbidden':
-      return [{ label: 'Set API Key', command: 'inkwell.setApiKey' }];
-    case 'no-model':
-      return [{ label: 'Select Model', command: 'inkwell.selectModel' }];
-    case 'not-found':
-      return error.modelMissing ? [{ label: 'Select Model', command: 'inkwell.selectModel' }] : [{ label: 'Show Log', command: 'inkwell.showLog' }];
-    default:
-      return [{ label: 'Show Log', command: 'inkwell.showLog' }];
-  }
 }
 
 /**
@@ -44,7 +29,7 @@ export async function showProviderError(
 ): Promise<string | undefined> {
   const e = toProviderError(error);
   if (e.kind === 'aborted') return undefined;
-  const actions = actionsFor(e);
+  const actions = actionsFor(e).map((id) => ERROR_ACTION_TABLE[id]);
   const choice = await vscode.window.showErrorMessage(
     `Inkwell: ${headline} ${describeError(e, secrets)}`,
     ...extra,

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import {
-  ErrorAction,
   ExtensionToWebview,
   InitialState,
   InitialStateMessage,
@@ -24,7 +23,8 @@ import {
 } from '../core/chat/transcript';
 import { SAMPLING_PRESETS, applyPreset, findPreset } from '../core/chat/samplingPresets';
 import { ProviderError } from '../core/errors/providerError';
-import { actionsFor, describeError } from '../errorMessages';
+import { describeError } from '../errorMessages';
+import { ERROR_ACTION_TABLE, actionsFor } from '../core/errors/errorActions';
 import { Services } from '../services';
 import { Settings } from '../settings';
 import { ManuscriptEditor } from './manuscriptEditor';
@@ -32,12 +32,6 @@ import { ManuscriptEditor } from './manuscriptEditor';
 const STREAM_FLUSH_MS = 30;
 const SAVE_WHILE_STREAMING_MS = 1000;
 const TOKENS_DEBOUNCE_MS = 250;
-
-const ACTION_COMMANDS: Record<Exclude<ErrorAction, 'retry'>, string> = {
-  setApiKey: 'inkwell.setApiKey',
-  selectModel: 'inkwell.selectModel',
-  showLog: 'inkwell.showLog',
-};
 
 interface Running {
   requestId: string;
@@ -198,7 +192,7 @@ export class ChatSession implements vscode.Disposable {
         return this.editResend(message.requestId, message.messageId, message.text);
       case 'errorAction':
         if (message.action === 'retry') return this.regenerate(message.requestId, message.messageId);
-        await vscode.commands.executeCommand(ACTION_COMMANDS[message.action]);
+        await vscode.commands.executeCommand(ERROR_ACTION_TABLE[message.action].command);
         return;
       case 'copy': {
         const turn = findTurn(this.store.current, message.messageId);
@@ -329,12 +323,7 @@ export class ChatSession implements vscode.Disposable {
     const fail = (error: ProviderError, status: 'error' | 'cut' = 'error') => {
       reply.status = status;
       reply.error = describeError(error, secrets);
-      const actions: ErrorAction[] = ['retry'];
-      for (const a of actionsFor(error)) {
-        const action = (Object.keys(ACTION_COMMANDS) as (keyof typeof ACTION_COMMANDS)[]).find((k) => ACTION_COMMANDS[k] === a.command);
-        if (action && !actions.includes(action)) actions.push(action);
-      }
-      reply.errorActions = actions;
+      reply.errorActions = ['retry', ...actionsFor(error)];
       this.postTurn(reply);
     };
     if (!target.model) {

@@ -14,6 +14,7 @@ import type {
 } from '../core/protocol/chatProtocol';
 import { assertNever } from '../core/protocol/chatProtocol';
 import { INITIAL_STATE_ID, MARKDOWN_SCRIPT_ID } from '../core/chat/pageIds';
+import { ERROR_ACTION_TABLE } from '../core/errors/errorActions';
 import { codicon, h, iconButton } from './dom';
 import { markdownRenderer, whenMarkdownRenderer } from './markdownSlot';
 import { newId } from '../core/ids';
@@ -153,15 +154,8 @@ function statusLine(message: MessageView): HTMLElement | null {
   return null;
 }
 
-const ERROR_ACTION_LABELS: Record<ErrorAction, string> = {
-  retry: 'Retry',
-  setApiKey: 'Set API Key',
-  selectModel: 'Select Model',
-  showLog: 'Show Log',
-};
-
 function errorActionButton(action: ErrorAction): HTMLButtonElement {
-  return h('button', { type: 'button', class: `text-button${action === 'retry' ? ' primary' : ''}`, 'data-action': 'error-action', 'data-error-action': action }, ERROR_ACTION_LABELS[action]);
+  return h('button', { type: 'button', class: `text-button${action === 'retry' ? ' primary' : ''}`, 'data-action': 'error-action', 'data-error-action': action }, ERROR_ACTION_TABLE[action].label);
 }
 
 function isLast(message: MessageView): boolean {

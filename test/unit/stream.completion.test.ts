@@ -79,7 +79,7 @@ describe('completionStream: decoder rules', () => {
     assert.deepEqual(out, [{ kind: 'text', index: 0, text: 'a' }, { kind: 'end', outcome: 'done' }]);
   });
 
-  it('emits usage with totals filled in, and only once per finish', () => {
+  it('emits usage with totals filled in and the choice it came with, and only once per finish', () => {
     const out = decode('completion', [
       ev({ choices: [{ index: 0, text: 'x', finish_reason: 'stop' }] }),
       ev({ choices: [{ index: 0, text: '', finish_reason: 'stop' }], usage: { prompt_tokens: 2, completion_tokens: 1 } }),
@@ -88,7 +88,7 @@ describe('completionStream: decoder rules', () => {
     assert.deepEqual(out, [
       { kind: 'text', index: 0, text: 'x' },
       { kind: 'finish', index: 0, reason: 'stop' },
-      { kind: 'usage', usage: { promptTokens: 2, completionTokens: 1, totalTokens: 3 } },
+      { kind: 'usage', usage: { promptTokens: 2, completionTokens: 1, totalTokens: 3 }, index: 0 },
       { kind: 'end', outcome: 'done' },
     ]);
   });

@@ -20,9 +20,9 @@ export interface Passage {
   source: string;
 }
 
-/** What the webview may do to recover from an inline error; each maps to one fixed command. */
-export const ERROR_ACTIONS = ['retry', 'setApiKey', 'selectModel', 'showLog'] as const;
-export type ErrorAction = (typeof ERROR_ACTIONS)[number];
+// What the webview may do to recover from an inline error: the ids of the one error-action table.
+import { ERROR_ACTIONS, type ErrorAction } from '../errors/errorActions';
+export { ERROR_ACTIONS, type ErrorAction };
 
 export interface MessageView {
   id: string;
