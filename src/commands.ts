@@ -3,7 +3,7 @@ import { Services } from './services';
 import { CommandId } from './core/commandIds';
 import { clearApiKey, selectModel, selectProvider, setApiKey } from './providerCommands';
 import { ContinueWriting } from './continueWriting/continueWriting';
-import { chatHistory, newChat, sendSelectionToChat } from './chat/registerChat';
+import { ChatPanel } from './chat/registerChat';
 import { TokenStatusItem } from './statusBar/tokenStatusItem';
 import { openSamplePassage, openWalkthrough } from './walkthrough/walkthrough';
 
@@ -14,7 +14,14 @@ type CommandHandler = (...args: unknown[]) => unknown;
  * module-level). Registered in one loop in `registerCommands`; package.json lists the same ids
  * (a unit test checks).
  */
-export function createCommands(services: Services, writing: ContinueWriting, tokenStatus: TokenStatusItem): Record<CommandId, CommandHandler> {
+export interface Features {
+  services: Services;
+  writing: ContinueWriting;
+  chat: ChatPanel;
+  tokenStatus: TokenStatusItem;
+}
+
+export function createCommands({ services, writing, chat, tokenStatus }: Features): Record<CommandId, CommandHandler> {
   return {
     'inkwell.setApiKey': (providerId) => setApiKey(services.providers, typeof providerId === 'string' ? providerId : undefined),
     'inkwell.clearApiKey': () => clearApiKey(services.providers),
@@ -23,9 +30,9 @@ export function createCommands(services: Services, writing: ContinueWriting, tok
     'inkwell.showLog': () => services.log.show(),
     'inkwell.continueWriting': () => writing.run(),
     'inkwell.stop': () => writing.stopAll(),
-    'inkwell.sendSelectionToChat': () => sendSelectionToChat(),
-    'inkwell.newChat': () => newChat(),
-    'inkwell.chatHistory': () => chatHistory(),
+    'inkwell.sendSelectionToChat': () => chat.sendSelection(),
+    'inkwell.newChat': () => chat.newChat(),
+    'inkwell.chatHistory': () => chat.history(),
     'inkwell.showTokenDetails': () => tokenStatus.showDetails(),
     'inkwell.getStarted': () => openWalkthrough(),
     'inkwell.openSamplePassage': () => openSamplePassage(),

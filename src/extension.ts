@@ -16,12 +16,13 @@ export interface InkwellTestApi {
 export function activate(context: vscode.ExtensionContext): InkwellTestApi | undefined {
   try {
     const services = createServices(context);
+    // Every feature is made here and handed to the command table: nothing is module-level.
     const writing = new ContinueWriting(services);
     const tokenStatus = new TokenStatusItem(services);
     context.subscriptions.push(writing, tokenStatus);
-    registerCommands(context, createCommands(services, writing, tokenStatus));
+    const chat = registerChat(context, services);
+    registerCommands(context, createCommands({ services, writing, chat, tokenStatus }));
     registerModelStatusItem(context, services.providers);
-    registerChat(context, services);
     registerWalkthroughContext(context, services.providers);
     return context.extensionMode === vscode.ExtensionMode.Test ? { services, tokenStatus } : undefined;
   } catch (error) {

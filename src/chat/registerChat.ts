@@ -6,32 +6,19 @@ import { ChatSession } from './chatSession';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chatViewProvider';
 import { ManuscriptEditor } from './manuscriptEditor';
 
-interface Chat {
-  session: ChatSession;
-  view: ChatViewProvider;
-}
-
-/** Set by registerChat; the command table's chat entries reach the panel through it. */
-let chat: Chat | undefined;
-
-function current(): Chat {
-  if (!chat) throw new Error('the Inkwell chat is not registered');
-  return chat;
+/** The chat panel's commands, bound to the session and view `registerChat` made. */
+export interface ChatPanel {
+  sendSelection(editor?: vscode.TextEditor): Promise<void>;
+  newChat(): Promise<void>;
+  history(): Promise<void>;
 }
 
 /** The chat panel: its view provider, its session (transcript in workspace storage, oldest chats archived to files). */
-export function registerChat(context: vscode.ExtensionContext, services: Services): void {
+export function registerChat(context: vscode.ExtensionContext, services: Services): ChatPanel {
   const manuscript = new ManuscriptEditor();
   const session = new ChatSession(services, openChatHistory(context, services.log), manuscript);
   const view = new ChatViewProvider(context.extensionUri, session, services.log);
-  chat = { session, view };
-  context.subscriptions.push(
-    manuscript,
-    session,
-    view,
-    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view),
-    { dispose: () => (chat = undefined) },
-  );
+  context.subscriptions.push(manuscript, session, view, vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view));
   // After activation returns: the first open of the panel then finds its files read.
   const warming = setTimeout(() => view.warm(), 0);
   context.subscriptions.push({ dispose: () => clearTimeout(warming) });
@@ -39,11 +26,15 @@ export function registerChat(context: vscode.ExtensionContext, services: Service
     // Integration tests drive the panel through the same validation path as the webview.
     context.subscriptions.push(vscode.commands.registerCommand('inkwell.chat.testHook', () => ({ session, view })));
   }
+  return {
+    sendSelection: (editor = vscode.window.activeTextEditor) => sendSelectionToChat(session, view, editor),
+    newChat: () => newChat(session, view),
+    history: () => chatHistory(session, view),
+  };
 }
 
 /** Inkwell: Send Selection to Chat — the panel opens with the passage attached, cursor in the input. */
-export async function sendSelectionToChat(editor = vscode.window.activeTextEditor): Promise<void> {
-  const { session, view } = current();
+async function sendSelectionToChat(session: ChatSession, view: ChatViewProvider, editor: vscode.TextEditor | undefined): Promise<void> {
   if (!editor || editor.selection.isEmpty) {
     void vscode.window.showInformationMessage('Inkwell: select a passage first, then send it to the chat.');
     return;
@@ -58,15 +49,13 @@ export async function sendSelectionToChat(editor = vscode.window.activeTextEdito
   await view.reveal();
 }
 
-export async function newChat(): Promise<void> {
-  const { session, view } = current();
+async function newChat(session: ChatSession, view: ChatViewProvider): Promise<void> {
   session.newChat();
   await view.reveal();
 }
 
 /** Inkwell: Chat History — the earlier conversations of this workspace, most recent first. */
-export async function chatHistory(): Promise<void> {
-  const { session, view } = current();
+async function chatHistory(session: ChatSession, view: ChatViewProvider): Promise<void> {
   const items = session.store.history().map((c) => ({
     label: c.title,
     description: `${c.messages.length} message${c.messages.length === 1 ? '' : 's'}`,
