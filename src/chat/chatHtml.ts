@@ -1,4 +1,4 @@
-// The chat webview's HTML and its Content Security Policy (security item 7). No vscode import, so
+// The chat webview's HTML and its Content Security Policy (docs/security.md, item 7). No vscode import, so
 // unit tests can render it and read the policy back.
 import { randomBytes } from 'crypto';
 import { INITIAL_STATE_ID, MARKDOWN_SCRIPT_ID } from '../core/chat/pageIds';

@@ -336,7 +336,7 @@ export class ChatSession implements vscode.Disposable {
     delete sampling.n; // the panel shows one reply
     const messages = modelMessages(conversation, this.systemPromptFor(conversation), conversation.messages.indexOf(reply));
 
-    // A conversation longer than the context is refused with the numbers (security item 19).
+    // A conversation longer than the context is refused with the numbers (docs/security.md, item 19).
     try {
       const [used, context] = await Promise.all([
         services.tokens.count(countedText(messages), target),

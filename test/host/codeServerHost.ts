@@ -1,6 +1,6 @@
 // A real VS Code for tests on machines without the desktop build: VS Code's server build (the
 // code-server npm package that test/host/ensure-host.sh installs into .vscode-test/) opened in
-// headless Chromium. See /work/shared/vscode-host.md for why each flag is here; the one that matters
+// headless Chromium. See docs/vscode-host.md for why each flag is here; the one that matters
 // most is `enable-smoke-test-driver`, without which the workbench ignores the development payload.
 //
 // Two layers, usable apart:

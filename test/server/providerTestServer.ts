@@ -1,7 +1,7 @@
 /**
  * Provider test server: a loopback HTTP server that speaks the wire formats of Infermatic
  * (litellm in front of vLLM), vLLM, llama.cpp, AI/ML API, OpenRouter and KoboldCpp, quirks
- * included (see /work/shared/providers.md), with scripted faults.
+ * included (see docs/providers.md), with scripted faults.
  *
  *   const server = await startProviderTestServer({ flavor: 'litellm' });
  *   // base URL for the client: server.url + '/v1'  (routes match by suffix; any prefix works)
@@ -115,7 +115,7 @@ export type ErrorKind =
   | 'notFound' // 404, "The model `X` does not exist."
   | 'timeout' // 408
   | 'rateLimit' // 429 + Retry-After
-  | 'systemPromptRejected' // 500, exact litellm body from providers.md
+  | 'systemPromptRejected' // 500, exact litellm body from docs/providers.md
   | 'serverError' // 500 generic
   | 'badGateway' // 502
   | 'unavailable' // 503
@@ -200,7 +200,7 @@ export interface ProviderTestServerOptions {
   defaultContextLength?: number;
   /** Unknown model → 404 (vLLM) / 400 (litellm). Default false (any model name generates). */
   rejectUnknownModels?: boolean;
-  /** Chat requests with a system message to these models → 500 (providers.md body). */
+  /** Chat requests with a system message to these models → 500 (docs/providers.md body). */
   systemPromptRejectingModels?: readonly string[];
   /** Text pieces for every response (one piece = one token); ends with finish "stop". Default: generated prose. */
   script?: readonly string[];

@@ -1,5 +1,5 @@
 /**
- * Wire shapes of the providers Inkwell talks to (see /work/shared/providers.md), as pure functions:
+ * Wire shapes of the providers Inkwell talks to (see docs/providers.md), as pure functions:
  * error bodies, stream chunks, the SSE byte encoding and the deterministic text generator.
  *
  * Nothing here does I/O. The test server (providerTestServer.ts) sends exactly what
@@ -220,7 +220,7 @@ export function errorBody(shape: ErrorShape, status: number, message: string, o:
   }
 }
 
-/** The 500 Infermatic/litellm sends when a model rejects a system prompt (exact text from providers.md). */
+/** The 500 Infermatic/litellm sends when a model rejects a system prompt (exact text from docs/providers.md). */
 export function systemPromptRejectionBody(model: string): Record<string, unknown> {
   return {
     error: {

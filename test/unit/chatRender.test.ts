@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { JSDOM, VirtualConsole, requestInterceptor } from 'jsdom';
 import { createMarkdownRenderer } from '../../src/core/chat/renderMarkdown';
 
-// Model output is untrusted (security item 8): whatever it contains, the rendered HTML must hold
+// Model output is untrusted (docs/security.md, item 8): whatever it contains, the rendered HTML must hold
 // nothing that runs, navigates to a command or script, or fetches from anywhere.
 
 const window = new JSDOM('<!DOCTYPE html><body></body>').window;

@@ -92,7 +92,7 @@ describe('errors: parseErrorBody', () => {
     assert.equal(parseErrorBody(500, 'the request exceeds the available context size').kind, 'context-overflow');
   });
 
-  it('system prompt rejection: the litellm 500 body from providers.md, not retryable', () => {
+  it('system prompt rejection: the litellm 500 body from docs/providers.md, not retryable', () => {
     const e = parseErrorBody(500, SYSTEM_REJECTED);
     assert.equal(e.kind, 'system-prompt-rejected');
     assert.equal(e.retryable, false);

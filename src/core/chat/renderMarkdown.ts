@@ -1,4 +1,4 @@
-// Model output → safe HTML (security item 8). marked parses the markdown; raw HTML in it is shown
+// Model output → safe HTML (docs/security.md, item 8). marked parses the markdown; raw HTML in it is shown
 // as text, links keep only http(s) and mailto targets, images only data: URLs (a remote image
 // would fetch, so it becomes its alt text and address, as text). DOMPurify then sanitizes what
 // marked produced with an allow-list, as a second line. The caller gives the window DOMPurify

@@ -1,4 +1,4 @@
-// The chat's conversations as the extension keeps them (security item 10): ids, the truncation
+// The chat's conversations as the extension keeps them (docs/security.md, item 10): ids, the truncation
 // that Regenerate and Edit-and-resend do, and the history in memory. Pure: no vscode, no DOM.
 
 import type { ConversationView, MessageView, Passage } from '../protocol/chatProtocol';

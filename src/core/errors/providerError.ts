@@ -1,5 +1,5 @@
 // One error type for everything that can go wrong between Inkwell and a provider, carrying the
-// provider's own words and a short next step for the user (security items 5, 16, 17, 20).
+// provider's own words and a short next step for the user (docs/security.md, items 5, 16, 17, 20).
 
 import { redactSecrets } from './redact';
 import { isRecord } from '../json';
@@ -315,7 +315,7 @@ export function isContextOverflow(info: Pick<ErrorBodyInfo, 'message' | 'type' |
 
 /**
  * litellm in front of vLLM answers a system prompt the model's chat template refuses with a bare
- * 500 "Internal Server Error … Received Model Group=…" (providers.md). Templates that raise say so
+ * 500 "Internal Server Error … Received Model Group=…" (docs/providers.md). Templates that raise say so
  * in words on other stacks. A false positive only costs one retry with the system prompt folded,
  * which the caller decides on.
  */

@@ -1,4 +1,4 @@
-// Every message and log line passes through here before anyone sees it (security items 4, 5).
+// Every message and log line passes through here before anyone sees it (docs/security.md, items 4, 5).
 
 const REDACTED = '[redacted]';
 

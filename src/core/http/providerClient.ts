@@ -1,5 +1,5 @@
 // HTTP to providers over node:http / node:https, not fetch: Node's client never follows a redirect
-// (so a key is never re-sent elsewhere, security item 3), an abort destroys the socket at once
+// (so a key is never re-sent elsewhere: docs/security.md, item 3), an abort destroys the socket at once
 // (the server sees the drop and the cost stops, item 14), and we time each phase ourselves (item 18).
 
 import * as http from 'node:http';

@@ -1,4 +1,4 @@
-// Retries with jittered exponential backoff (security item 17): only errors marked retryable
+// Retries with jittered exponential backoff (docs/security.md, item 17): only errors marked retryable
 // (429, 408, 5xx, network/timeouts before any byte), never 400/401/402/403/404, and never once a
 // token has reached the user (the caller says so through `canRetry`).
 

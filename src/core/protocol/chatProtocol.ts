@@ -1,5 +1,5 @@
 // The chat panel's protocol: every message either side may post, as discriminated unions, and the
-// validator the extension runs on everything the webview sends (security item 9). Shared by the
+// validator the extension runs on everything the webview sends (docs/security.md, item 9). Shared by the
 // extension bundle and the webview bundle, so it imports only pure helpers.
 
 import { isRecord } from '../json';

@@ -1,5 +1,5 @@
 // OpenAI-style streaming chunks → typed pieces, for /v1/completions ('completion') and
-// /v1/chat/completions ('chat'), tolerant of every quirk in providers.md.
+// /v1/chat/completions ('chat'), tolerant of every quirk in docs/providers.md.
 
 import { ProviderError, errorFromStreamPayload } from '../errors/providerError';
 import type { SseEvent } from './sseReader';

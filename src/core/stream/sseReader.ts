@@ -1,4 +1,4 @@
-// Server-sent events from raw bytes, as every provider in providers.md writes them.
+// Server-sent events from raw bytes, as every provider in docs/providers.md writes them.
 //
 // Parsing is eventsource-parser's; this file adds what it leaves to the caller:
 // - bytes → text with one streaming TextDecoder, so a UTF-8 character split across network

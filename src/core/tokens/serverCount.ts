@@ -1,5 +1,5 @@
 /**
- * The three server tokenizer routes (see shared/providers.md): what to send, and what the answer means.
+ * The three server tokenizer routes (see docs/providers.md): what to send, and what the answer means.
  * HTTP itself is the caller's; paths hang off the server root (no `/v1`).
  */
 import type { TokenCountRoute } from '../providers/providerProfile';
