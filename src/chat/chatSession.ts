@@ -23,6 +23,7 @@ import {
 } from '../core/chat/transcript';
 import { SAMPLING_PRESETS, applyPreset, findPreset } from '../core/chat/samplingPresets';
 import { ProviderError } from '../core/errors/providerError';
+import { chatTemplateOverhead } from '../core/continuation/promptWindow';
 import { describeError } from '../errorMessages';
 import { ERROR_ACTION_TABLE, actionsFor } from '../core/errors/errorActions';
 import { Services } from '../services';
@@ -342,7 +343,7 @@ export class ChatSession implements vscode.Disposable {
         services.tokens.count(countedText(messages), target),
         services.contextSize(target, settings),
       ]);
-      const overhead = messages.length * 8;
+      const overhead = chatTemplateOverhead(messages.length);
       if (used + overhead + sampling.max_tokens > context.tokens) {
         reply.status = 'error';
         reply.error =

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ProviderError } from '../core/errors/providerError';
-import { fitPrompt } from '../core/continuation/promptWindow';
+import { chatTemplateOverhead, fitPrompt } from '../core/continuation/promptWindow';
 import { SeamJoiner } from '../core/continuation/seamJoiner';
 import { ChatMessage, chooseMode } from '../core/requests/buildRequest';
 import { Services } from '../services';
@@ -87,7 +87,7 @@ export class ContinueWriting implements vscode.Disposable {
     const systemPrompt = settings.generationSystemPrompt;
     const contextSize = await this.services.contextSize(target, settings);
     const count = (text: string) => this.services.tokens.count(text, target);
-    const overhead = mode === 'chat' ? (await count(systemPrompt)) + 16 : 0;
+    const overhead = mode === 'chat' ? (await count(systemPrompt)) + chatTemplateOverhead(2) : 0;
     const fitted = await fitPrompt(
       mode === 'completion' ? passage.replace(/[ \t]+$/, '') : passage.trim(),
       { contextSize: contextSize.tokens, maxTokens: sampling.max_tokens, overhead },

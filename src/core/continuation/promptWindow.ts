@@ -11,6 +11,16 @@ export type FittedPrompt =
   | { fits: true; text: string; tokens: number; trimmedChars: number }
   | { fits: false; tokens: number; available: number };
 
+/**
+ * Tokens a chat template adds per message (role markers, separators) beyond the text itself. One
+ * rule for Continue Writing in chat mode (system + user: 16) and the chat panel (8 per message).
+ */
+export const CHAT_TOKENS_PER_MESSAGE = 8;
+
+export function chatTemplateOverhead(messageCount: number): number {
+  return messageCount * CHAT_TOKENS_PER_MESSAGE;
+}
+
 export function available(budget: PromptBudget): number {
   return budget.contextSize - budget.maxTokens - budget.overhead;
 }
