@@ -27,6 +27,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return this.view !== undefined;
   }
 
+  /** Whether the panel is on screen now (tests wait for it to hide). */
+  get isVisible(): boolean {
+    return this.view?.visible ?? false;
+  }
+
   resolveWebviewView(view: vscode.WebviewView): void {
     this.disposeView();
     this.view = view;

@@ -61,7 +61,7 @@ describe('chat panel (integration)', function () {
   after(async () => {
     // A visible panel lists the models whenever the provider settings change; later suites count requests.
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor('the panel to hide', () => !hook.view.isVisible);
   });
 
   beforeEach(async () => {
@@ -116,7 +116,9 @@ describe('chat panel (integration)', function () {
       const requestId = await send(hook, 'Tell me a long story.');
       await waitFor('some streamed text', () => rec.posted.some((m) => m.type === 'appendText'));
       hook.view.receive({ type: 'stop', requestId: 'not-this-one' });
-      await new Promise((r) => setTimeout(r, 150));
+      // Nothing to wait for: a stop that is ignored has no event. More text arriving shows it ran on.
+      const seen = rec.posted.filter((m) => m.type === 'appendText').length;
+      await waitFor('more streamed text after the unrelated stop', () => rec.posted.filter((m) => m.type === 'appendText').length > seen + 1);
       assert.ok(hook.session.isRunning, 'a stop for another request id stopped this one');
       hook.view.receive({ type: 'stop', requestId });
       await hook.session.idle();
@@ -289,7 +291,7 @@ describe('chat panel (integration)', function () {
     try {
       // Hiding the sidebar drops the webview's page; showing it again loads a fresh one.
       await vscode.commands.executeCommand('workbench.action.closeSidebar');
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor('the panel to hide', () => !hook.view.isVisible);
       await vscode.commands.executeCommand('workbench.view.extension.inkwell');
       await vscode.commands.executeCommand('inkwell.chat.focus');
       await waitFor('the new page to say ready', () => hook.session.stats.readyCount > readyBefore, 20_000);
