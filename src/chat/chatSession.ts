@@ -340,7 +340,7 @@ export class ChatSession implements vscode.Disposable {
     // A conversation longer than the context is refused with the numbers (docs/security.md, item 19).
     try {
       const [used, context] = await Promise.all([
-        services.tokens.count(countedText(messages), target),
+        services.tokens.count(countedText(messages), target, settings),
         services.contextSize(target, settings),
       ]);
       const overhead = chatTemplateOverhead(messages.length);
@@ -486,7 +486,9 @@ export class ChatSession implements vscode.Disposable {
     const conversation = this.store.current;
     const text = countedText(modelMessages(conversation, this.systemPromptFor(conversation)));
     try {
-      const [used, context] = await Promise.all([this.services.tokens.count(text, target), this.services.contextSize(target)]);
+      // The chat is about no one document: its settings are the window's.
+      const settings = new Settings();
+      const [used, context] = await Promise.all([this.services.tokens.count(text, target, settings), this.services.contextSize(target, settings)]);
       if (generation === this.tokensGeneration) this.post({ type: 'tokens', tokens: { used, context: context.tokens } });
     } catch (error) {
       this.services.log.info(`Chat: token count unavailable: ${String(error)}`);

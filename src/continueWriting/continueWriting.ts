@@ -86,7 +86,7 @@ export class ContinueWriting implements vscode.Disposable {
     const sampling = settings.sampling;
     const systemPrompt = settings.generationSystemPrompt;
     const contextSize = await this.services.contextSize(target, settings);
-    const count = (text: string) => this.services.tokens.count(text, target);
+    const count = (text: string) => this.services.tokens.count(text, target, settings);
     const overhead = mode === 'chat' ? (await count(systemPrompt)) + chatTemplateOverhead(2) : 0;
     const fitted = await fitPrompt(
       mode === 'completion' ? passage.replace(/[ \t]+$/, '') : passage.trim(),

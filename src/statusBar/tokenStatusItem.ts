@@ -82,7 +82,7 @@ export class TokenStatusItem implements vscode.Disposable {
         if (controller.signal.aborted) return;
         this.show({ scope, count, context, maxTokens: settings.sampling.max_tokens, text: '' });
       };
-      show(await this.services.tokens.countForStatus(text, target, { signal: controller.signal, onProgress: show }));
+      show(await this.services.tokens.countForStatus(text, target, settings, { signal: controller.signal, onProgress: show }));
     } catch (error) {
       if (!isAbortError(error)) this.services.log.error(`Token count failed: ${String(error)}`);
     }

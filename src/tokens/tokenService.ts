@@ -52,21 +52,26 @@ export class TokenService implements vscode.Disposable {
     this.statusCounter = new TokenCounter({ family: 'unknown', local: this.worker });
   }
 
-  family(target: ActiveTarget, settings = new Settings()): TokenizerFamily {
+  family(target: ActiveTarget, settings: Settings): TokenizerFamily {
     const choice = settings.tokenizer;
     return familyForModel(target.model, choice === 'estimate' ? 'unknown' : choice);
   }
 
   /** Tokens `text` costs with the target's model, for deciding what fits (estimates carry a margin). */
-  async count(text: string, target: ActiveTarget): Promise<number> {
-    this.fitCounter.configure({ family: this.family(target) });
+  async count(text: string, target: ActiveTarget, settings: Settings): Promise<number> {
+    this.fitCounter.configure({ family: this.family(target, settings) });
     const result = await this.fitCounter.count(text);
     return result.exact ? result.count : Math.ceil(result.count * ESTIMATE_MARGIN);
   }
 
   /** The status bar's count: each better answer arrives through onProgress (estimate → local → server). */
-  countForStatus(text: string, target: ActiveTarget, options: { signal: AbortSignal; onProgress(count: TokenCount): void }): Promise<TokenCount> {
-    const settings = new Settings();
+  countForStatus(
+    text: string,
+    target: ActiveTarget,
+    /** Read for the document being counted: inkwell.tokenizer is resource-scoped. */
+    settings: Settings,
+    options: { signal: AbortSignal; onProgress(count: TokenCount): void },
+  ): Promise<TokenCount> {
     const useServer = settings.tokenizer === 'auto' && settings.tokenCountOnServer;
     const key = `${target.profile.id} ${target.profile.baseUrl} ${target.model} ${settings.tokenizer} ${useServer}`;
     if (key !== this.statusTargetKey) {
