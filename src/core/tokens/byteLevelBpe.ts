@@ -7,14 +7,15 @@
  * Token id = rank (+ an offset for Tekken's 1000 reserved special ids).
  *
  * Qwen2's Hugging Face tokenizer is a BPE whose merges were generated from the same kind of rank table, so
- * the same algorithm reproduces it; `test/unit/tokensLocal.test.ts` checks that against the transformers.js
- * port of the real tokenizer.json.
+ * the same algorithm reproduces it; `test/unit/tokensReference.test.ts` checks all three against the Rust
+ * implementations (tiktoken, Hugging Face tokenizers).
  *
  * Byte strings are held as "binary strings": one JS char per byte (char code 0–255), the cheapest Map key.
  */
+import { mergeSimple, mergeWithHeap } from './bpeMerge';
 
 export interface ByteLevelBpeSpec {
-  /** Pre-tokenizer regex, JavaScript syntax, flags `gu`. */
+  /** Pre-tokenizer regex, JavaScript syntax, flags `gu` (see `jsPattern`). */
   pattern: RegExp;
   /** Binary-string token bytes → rank. */
   ranks: Map<string, number>;
@@ -24,6 +25,24 @@ export interface ByteLevelBpeSpec {
   specialTokens?: ReadonlyMap<string, number>;
   /** Unicode normalization applied first (Qwen2: NFC). */
   normalize?: 'NFC';
+}
+
+/**
+ * A pre-token longer than this many characters is merged in pieces of this size: one pre-token of megabytes
+ * (a line of a single repeated character, CJK text with no punctuation) would otherwise need hundreds of MB for
+ * its merge. Such a cut can change the count by a few tokens (`tokensLongText.test.ts` measures it); it never
+ * happens in prose, and a count that needed one is reported as not exact.
+ */
+export const MAX_PIECE_CHARS = 8192;
+/** Roughly this much text is encoded between two pauses of `steps()`. */
+const STEP_CHARS = 16_384;
+/** Only short pieces are cached: long ones rarely repeat and would pin memory. */
+const CACHED_PIECE_BYTES = 256;
+
+/** What `steps()` found, once it is done. */
+export interface StepsResult {
+  /** Cuts that were not pre-token boundaries (see MAX_PIECE_CHARS). */
+  forcedCuts: number;
 }
 
 const ASCII_ONLY = /^\p{ASCII}*$/u;
@@ -42,6 +61,13 @@ const textEncoder = new TextEncoder();
 
 function escapeRegex(s: string): string {
   return s.replace(/[\\^$*+?.()|[\]{}]/g, '\\$&');
+}
+
+/** Index ≤ `at` that does not split a surrogate pair. */
+export function codePointBoundary(text: string, at: number): number {
+  if (at <= 0 || at >= text.length) return at;
+  const c = text.charCodeAt(at);
+  return c >= 0xdc00 && c <= 0xdfff ? at - 1 : at;
 }
 
 export class ByteLevelBpe {
@@ -72,57 +98,86 @@ export class ByteLevelBpe {
 
   encode(text: string): number[] {
     const out: number[] = [];
-    this.run(text, (id) => out.push(id));
+    drain(this.steps(text, (id) => out.push(id)));
     return out;
   }
 
   count(text: string): number {
     let n = 0;
-    this.run(text, () => n++);
+    drain(this.steps(text, () => n++));
     return n;
   }
 
-  private run(text: string, emit: (id: number) => void): void {
+  /**
+   * Encodes `text`, calling `emit` for each id, and pauses (yields) every STEP_CHARS or so, so a caller can
+   * see new messages (a cancellation) while a long text is encoded.
+   */
+  *steps(text: string, emit: (id: number) => void): Generator<void, StepsResult> {
     if (this.normalize && !ASCII_ONLY.test(text)) text = text.normalize(this.normalize);
+    const result: StepsResult = { forcedCuts: 0 };
     const special = this.specialRegex;
     if (!special) {
-      this.runOrdinary(text, emit);
-      return;
+      yield* this.ordinary(text, emit, result);
+      return result;
     }
     special.lastIndex = 0;
     let start = 0;
     for (let m = special.exec(text); m; m = special.exec(text)) {
-      if (m.index > start) this.runOrdinary(text.slice(start, m.index), emit);
+      const at = m.index;
+      const next = at + m[0].length;
+      if (at > start) yield* this.ordinary(text.slice(start, at), emit, result);
       emit(this.specials.get(m[0])!);
-      start = m.index + m[0].length;
+      start = next;
+      special.lastIndex = next;
     }
-    if (start < text.length) this.runOrdinary(start === 0 ? text : text.slice(start), emit);
+    if (start < text.length) yield* this.ordinary(start === 0 ? text : text.slice(start), emit, result);
+    return result;
   }
 
-  private runOrdinary(text: string, emit: (id: number) => void): void {
-    const re = this.pattern;
-    re.lastIndex = 0;
-    const off = this.idOffset;
+  private *ordinary(text: string, emit: (id: number) => void, result: StepsResult): Generator<void> {
+    // A regex per call: a paused generator must not share lastIndex with another one.
+    const re = new RegExp(this.pattern);
+    let sincePause = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const piece = m[0];
       if (piece.length === 0) {
         re.lastIndex++;
         continue;
       }
-      const bytes = utf8Binary(piece);
-      const direct = this.ranks.get(bytes);
-      if (direct !== undefined) {
-        emit(direct + off);
-        continue;
+      if (piece.length <= MAX_PIECE_CHARS) {
+        this.emitPiece(piece, emit);
+      } else {
+        for (let a = 0; a < piece.length; ) {
+          const b = a + MAX_PIECE_CHARS >= piece.length ? piece.length : codePointBoundary(piece, a + MAX_PIECE_CHARS);
+          if (a > 0) result.forcedCuts++;
+          this.emitPiece(piece.slice(a, b), emit);
+          a = b;
+        }
       }
-      let ids = this.pieceCache.get(bytes);
-      if (!ids) {
-        ids = this.mergePiece(bytes);
+      sincePause += piece.length;
+      if (sincePause >= STEP_CHARS) {
+        sincePause = 0;
+        yield;
+      }
+    }
+  }
+
+  private emitPiece(piece: string, emit: (id: number) => void): void {
+    const bytes = utf8Binary(piece);
+    const direct = this.ranks.get(bytes);
+    if (direct !== undefined) {
+      emit(direct + this.idOffset);
+      return;
+    }
+    let ids = this.pieceCache.get(bytes);
+    if (!ids) {
+      ids = this.mergePiece(bytes);
+      if (bytes.length <= CACHED_PIECE_BYTES) {
         if (this.pieceCache.size >= 50_000) this.pieceCache.clear();
         this.pieceCache.set(bytes, ids);
       }
-      for (const id of ids) emit(id);
     }
+    for (const id of ids) emit(id);
   }
 
   /** Ids for one pre-token that is not itself a token. */
@@ -139,129 +194,11 @@ export class ByteLevelBpe {
   }
 }
 
-/** tiktoken's loop: O(n²) but fastest for the short pieces prose is made of. Returns part boundaries. */
-export function mergeSimple(bytes: string, ranks: Map<string, number>): number[] {
-  const b: number[] = [];
-  for (let i = 0; i <= bytes.length; i++) b.push(i);
-  while (b.length > 2) {
-    let best = Infinity;
-    let at = -1;
-    for (let i = 0; i + 2 < b.length; i++) {
-      const r = ranks.get(bytes.slice(b[i], b[i + 2]));
-      if (r !== undefined && r < best) {
-        best = r;
-        at = i;
-      }
-    }
-    if (at < 0) break;
-    b.splice(at + 1, 1);
-  }
-  return b;
-}
-
-/**
- * The same merge order as `mergeSimple` (lowest rank, leftmost on ties) in O(n log n), for long pieces
- * (runs of spaces, dashes, CJK text) where the quadratic loop would stall the worker.
- */
-export function mergeWithHeap(bytes: string, ranks: Map<string, number>): number[] {
-  const n = bytes.length;
-  // Parts are identified by their start offset; next/prev link live parts.
-  const next = new Int32Array(n + 1);
-  const prev = new Int32Array(n + 1);
-  const alive = new Uint8Array(n + 1);
-  const pairRank = new Float64Array(n + 1);
-  for (let i = 0; i <= n; i++) {
-    next[i] = i + 1;
-    prev[i] = i - 1;
-    alive[i] = 1;
-  }
-  const heap = new MinHeap();
-  const rankAt = (start: number): number => {
-    const mid = next[start];
-    if (mid >= n) return Infinity;
-    const end = next[mid];
-    const r = ranks.get(bytes.slice(start, end));
-    return r === undefined ? Infinity : r;
-  };
-  for (let i = 0; i < n - 1; i++) {
-    const r = rankAt(i);
-    pairRank[i] = r;
-    if (r !== Infinity) heap.push(r, i);
-  }
-  pairRank[n - 1] = Infinity;
-  while (heap.size > 0) {
-    const [r, start] = heap.pop();
-    if (!alive[start] || pairRank[start] !== r) continue; // stale
-    // Merge part `start` with the part after it.
-    const mid = next[start];
-    alive[mid] = 0;
-    next[start] = next[mid];
-    if (next[mid] <= n) prev[next[mid]] = start;
-    const nr = rankAt(start);
-    pairRank[start] = nr;
-    if (nr !== Infinity) heap.push(nr, start);
-    const p = prev[start];
-    if (p >= 0) {
-      const pr = rankAt(p);
-      pairRank[p] = pr;
-      if (pr !== Infinity) heap.push(pr, p);
-    }
-  }
-  const out: number[] = [];
-  for (let i = 0; i < n; i = next[i]) out.push(i);
-  out.push(n);
-  return out;
-}
-
-/** Min-heap on (rank, position). */
-class MinHeap {
-  private readonly r: number[] = [];
-  private readonly p: number[] = [];
-  get size(): number {
-    return this.r.length;
-  }
-  private less(i: number, j: number): boolean {
-    return this.r[i] < this.r[j] || (this.r[i] === this.r[j] && this.p[i] < this.p[j]);
-  }
-  private swap(i: number, j: number): void {
-    const tr = this.r[i];
-    this.r[i] = this.r[j];
-    this.r[j] = tr;
-    const tp = this.p[i];
-    this.p[i] = this.p[j];
-    this.p[j] = tp;
-  }
-  push(rank: number, pos: number): void {
-    this.r.push(rank);
-    this.p.push(pos);
-    let i = this.r.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(i, parent)) break;
-      this.swap(i, parent);
-      i = parent;
-    }
-  }
-  pop(): [number, number] {
-    const top: [number, number] = [this.r[0], this.p[0]];
-    const lastR = this.r.pop()!;
-    const lastP = this.p.pop()!;
-    if (this.r.length > 0) {
-      this.r[0] = lastR;
-      this.p[0] = lastP;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const rt = l + 1;
-        let m = i;
-        if (l < this.r.length && this.less(l, m)) m = l;
-        if (rt < this.r.length && this.less(rt, m)) m = rt;
-        if (m === i) break;
-        this.swap(i, m);
-        i = m;
-      }
-    }
-    return top;
+/** Runs a generator to its end; returns what it returned. */
+export function drain<R>(g: Generator<void, R>): R {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
   }
 }
 
@@ -296,13 +233,33 @@ export function hfByteLevelToBinary(token: string, u2b: Map<string, number>): st
 }
 
 /**
+ * `\s` and `\S` as the models' tokenizers mean them. The Rust regex engines behind tiktoken and Hugging Face
+ * tokenizers take `\s` to be Unicode White_Space; JavaScript's `\s` differs from it in two characters: it
+ * includes U+FEFF (a byte order mark, not White_Space) and leaves out U+0085 (NEL, which is). Works inside and
+ * outside character classes (`[^\s\p{L}]` → `[^\p{White_Space}\p{L}]`); needs the `u` flag.
+ */
+export function unicodeWhiteSpace(source: string): string {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c !== '\\' || i + 1 >= source.length) {
+      out += c;
+      continue;
+    }
+    const n = source[++i];
+    out += n === 's' ? '\\p{White_Space}' : n === 'S' ? '\\P{White_Space}' : `\\${n}`;
+  }
+  return out;
+}
+
+/**
  * Python/Rust regex syntax the pre-tokenizers use → JavaScript. `(?i:'s|'t|…)` has no JS equivalent before
- * V8 12.5, so spell the case-insensitive contractions out.
+ * V8 12.5, so spell the case-insensitive contractions out; `\s` becomes Unicode White_Space.
  */
 export function jsPattern(source: string): RegExp {
   const fixed = source.replace(
     "(?i:'s|'t|'re|'ve|'m|'ll|'d)",
     "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])",
   );
-  return new RegExp(fixed, 'gu');
+  return new RegExp(unicodeWhiteSpace(fixed), 'gu');
 }

