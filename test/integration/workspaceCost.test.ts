@@ -12,7 +12,9 @@ describe('Continue Writing: cost settings from a workspace', function () {
   let settingsUri: vscode.Uri;
 
   before(async () => {
-    server = await serverAsInfermatic({ script: [' A', ' line', '.'] });
+    // A model whose context (131k in Inkwell's table) leaves room for the clamped 32,768 max_tokens,
+    // and which no other suite has taught a smaller served context.
+    server = await serverAsInfermatic({ script: [' A', ' line', '.'] }, 'TheDrummer-Anubis-70B-v1-FP8-Dynamic');
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'the integration tests need a workspace folder');
     settingsUri = vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json');
