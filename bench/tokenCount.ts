@@ -12,7 +12,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as zlib from 'zlib';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import { Worker } from 'worker_threads';
 import { execFileSync } from 'child_process';
@@ -20,9 +19,8 @@ import { TokenCounter } from '../src/core/tokens/tokenCounter';
 import { TokenizerWorkerClient } from '../src/core/tokens/workerClient';
 import { FAMILY_LABELS, LOCAL_FAMILIES, TokenizerFamily } from '../src/core/tokens/types';
 import { generateProse, rng, wordCount } from './tokenCountProse';
-import dataFiles = require('../src/core/tokens/dataFiles.json');
+import { buildWorker } from './tokenWorkerBuild';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const CHILD = process.argv[2] === '--child';
 const ARGS = CHILD ? process.argv.slice(5) : process.argv.slice(2);
 const WORDS = Number(ARGS[0] ?? 150_000);
@@ -34,34 +32,6 @@ function mb(n: number): string {
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function buildWorker(): { dir: string; bundleBytes: number; dataBytes: number; zippedBytes: number } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inkwell-tokbench-'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const esbuild = require(path.join(ROOT, 'node_modules', 'esbuild')) as { buildSync(o: object): unknown };
-  esbuild.buildSync({
-    entryPoints: [path.join(ROOT, 'src', 'tokenizerWorker.ts')],
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    outfile: path.join(dir, 'tokenizerWorker.js'),
-    logLevel: 'error',
-  });
-  fs.mkdirSync(path.join(dir, 'tokenizers'));
-  let dataBytes = 0;
-  let zippedBytes = 0;
-  for (const f of dataFiles.files) {
-    const buf = fs.readFileSync(path.join(ROOT, f.from));
-    fs.writeFileSync(path.join(dir, 'tokenizers', f.name), buf);
-    dataBytes += buf.length;
-    zippedBytes += zlib.deflateRawSync(buf, { level: 9 }).length;
-  }
-  const bundle = fs.readFileSync(path.join(dir, 'tokenizerWorker.js'));
-  zippedBytes += zlib.deflateRawSync(bundle, { level: 9 }).length;
-  return { dir, bundleBytes: bundle.length, dataBytes, zippedBytes };
 }
 
 /** One keystroke: insert a letter at a random place. */

@@ -1,5 +1,6 @@
 // Tokenizer worker entry (worker_threads). Bundled by esbuild to dist/tokenizerWorker.js; no `vscode` here.
-// Loads tokenizers on first use and answers count/encode requests; see src/core/tokens/workerProtocol.ts.
+// Loads tokenizers on first use and answers count/encode requests (counts in steps, so they can be cancelled);
+// see src/core/tokens/workerProtocol.ts.
 import { parentPort, workerData } from 'worker_threads';
 import { WorkerData, WorkerRequest, createWorkerHandler } from './core/tokens/workerProtocol';
 
@@ -10,5 +11,5 @@ const data = (workerData ?? {}) as WorkerData;
 const handle = createWorkerHandler({ dataDir: data.dataDir, maxLoaded: data.maxLoaded });
 
 port.on('message', (req: WorkerRequest) => {
-  port.postMessage(handle(req));
+  handle(req, (res) => port.postMessage(res));
 });

@@ -49,7 +49,8 @@ export class TokenService implements vscode.Disposable {
       () => new Worker(path.join(dist, 'tokenizerWorker.js'), { workerData: { dataDir: path.join(dist, 'tokenizers') } }),
     );
     this.fitCounter = new TokenCounter({ family: 'unknown', local: this.worker });
-    this.statusCounter = new TokenCounter({ family: 'unknown', local: this.worker });
+    // The status bar's counts are of the document being typed in: each one makes the last one's worker work moot.
+    this.statusCounter = new TokenCounter({ family: 'unknown', local: this.worker, supersede: 'status' });
   }
 
   family(target: ActiveTarget, settings: Settings): TokenizerFamily {

@@ -1,9 +1,11 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
-import { ChunkLayout, ChunkSplitter, LruCache, chunkKey, commonPrefixLength, commonSuffixLength, layoutChunks, splitChunks } from '../../src/core/tokens/paragraphCache';
+import { LruCache, chunkKey } from '../../src/core/tokens/paragraphCache';
+import { ChunkSplitter, splitChunks } from '../../src/core/tokens/chunkSplitter';
+import { ChunkLayout, commonPrefixLength, commonSuffixLength, layoutChunks } from '../../src/core/tokens/chunkLayout';
 import { sharedLocalTokenizer } from './sharedTokenizers';
 import { LOCAL_FAMILIES } from '../../src/core/tokens/types';
-import { generateProse } from '../../bench/tokenCountProse';
+import { generateProse, rng } from '../../bench/tokenCountProse';
 
 // Pieces that stress the chunk boundaries: blank lines of every kind, "/" after a break (Tekken's regex runs
 // through it), non-breaking spaces, CR, combining marks (NFC), special-token text, contractions.
@@ -144,3 +146,29 @@ describe('tokens: paragraph chunks', function () {
   });
 });
 
+
+describe('tokens: a stretch with no safe cut', () => {
+  const r = rng(99);
+  let cjk = '';
+  while (cjk.length < 300_000) cjk += String.fromCodePoint(0x4e00 + Math.floor(r() * 2000), ...(r() < 0.01 ? [0x1f600] : []));
+
+  it('is cut at places chosen by its content, never inside a surrogate pair, and marked forced', () => {
+    const ranges = [];
+    const s = new ChunkSplitter(cjk);
+    for (let x = s.nextRange(); x; x = s.nextRange()) ranges.push(x);
+    assert.ok(ranges.length > 10);
+    assert.ok(ranges.slice(0, -1).every((x) => x.forced), 'every cut but the text end is forced');
+    for (const x of ranges) {
+      const c = cjk.charCodeAt(x.end);
+      assert.ok(!(c >= 0xdc00 && c <= 0xdfff), `cut at ${x.end} splits a surrogate pair`);
+    }
+  });
+
+  it('keeps its chunks after an insert before them, so a keystroke recounts one chunk', async () => {
+    const before = await layoutChunks(cjk, undefined, () => {});
+    const after = await layoutChunks('字' + cjk, before, () => {});
+    assert.ok(after.reused >= before.starts.length - 2, `reused ${after.reused} of ${before.starts.length}`);
+    const fresh = await layoutChunks('字' + cjk, undefined, () => {});
+    assert.deepStrictEqual(after.keys, fresh.keys, 'the reused layout is the fresh one');
+  });
+});

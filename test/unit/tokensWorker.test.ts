@@ -5,7 +5,8 @@ import { Worker } from 'worker_threads';
 import { TokenizerWorkerClient, WorkerLike } from '../../src/core/tokens/workerClient';
 import { TokenCounter } from '../../src/core/tokens/tokenCounter';
 import { sharedLocalTokenizer } from './sharedTokenizers';
-import { createWorkerHandler } from '../../src/core/tokens/workerProtocol';
+import { WorkerRequest, WorkerResponse, createWorkerHandler } from '../../src/core/tokens/workerProtocol';
+import { isAbortError } from '../../src/core/tokens/scheduler';
 import { LOCAL_FAMILIES } from '../../src/core/tokens/types';
 import { generateProse } from '../../bench/tokenCountProse';
 
@@ -29,9 +30,10 @@ describe('tokens: worker client with a real worker thread', function () {
     for (const family of LOCAL_FAMILIES) {
       const loaded = await client.load(family);
       assert.strictEqual(loaded.family, family);
-      const counts = await client.count(family, texts, [true, false, false, false]);
+      const { counts, forcedCuts } = await client.count(family, texts, { atStart: [true, false, false, false] });
       const local = sharedLocalTokenizer(family);
       assert.deepStrictEqual(counts, texts.map((t, i) => local.count(t, i === 0)), family);
+      assert.deepStrictEqual(forcedCuts, [0, 0, 0, 0], family);
     }
     assert.deepStrictEqual(await client.encode('llama3', 'Hello world'), [9906, 1917]);
     const stats = await client.stats();
@@ -41,7 +43,7 @@ describe('tokens: worker client with a real worker thread', function () {
 
   it('reports errors per request without killing the worker', async () => {
     await assert.rejects(client.count('nope' as never, ['x']), /no local tokenizer/);
-    assert.deepStrictEqual(await client.count('mistral-nemo', ['Hello world']), [2]);
+    assert.deepStrictEqual((await client.count('mistral-nemo', ['Hello world'])).counts, [2]);
   });
 
   it('drives TokenCounter: the paragraph-cached total equals the whole-text count', async () => {
@@ -58,14 +60,47 @@ describe('tokens: worker client with a real worker thread', function () {
   it('stops an idle worker and starts a new one on demand', async () => {
     const c = new TokenizerWorkerClient(realWorker, { idleMs: 100 });
     try {
-      assert.deepStrictEqual(await c.count('mistral-nemo', ['Hello world']), [2]);
+      assert.deepStrictEqual((await c.count('mistral-nemo', ['Hello world'])).counts, [2]);
       assert.strictEqual(c.running, true);
       await new Promise((r) => setTimeout(r, 300));
       assert.strictEqual(c.running, false);
-      assert.deepStrictEqual(await c.count('mistral-nemo', ['Hello world']), [2]);
+      assert.deepStrictEqual((await c.count('mistral-nemo', ['Hello world'])).counts, [2]);
     } finally {
       await c.dispose();
     }
+  });
+
+  it('an aborted count is dropped in the worker: the next count does not wait for it', async () => {
+    // Llama 2 over 2 MB of one line takes many seconds; dropped, it must not delay a short count behind it.
+    const huge = 'lorem ipsum dolor sit amet '.repeat(80_000).replace(/ /g, '');
+    await client.load('llama2');
+    const ctl = new AbortController();
+    const big = client.count('llama2', [huge], { signal: ctl.signal });
+    ctl.abort();
+    await assert.rejects(big, (e) => isAbortError(e));
+    const t0 = performance.now();
+    assert.deepStrictEqual((await client.count('llama2', ['Hello world'], { atStart: [true] })).counts, [sharedLocalTokenizer('llama2').count('Hello world', true)]);
+    const waited = performance.now() - t0;
+    const t1 = performance.now();
+    await client.count('llama2', [huge.slice(0, huge.length / 10)]);
+    const tenth = performance.now() - t1;
+    // Had the worker kept counting the dropped 2 MB, the short count would have waited about ten times this.
+    assert.ok(waited < tenth + 50, `waited ${waited.toFixed(0)} ms; a tenth of the dropped count takes ${tenth.toFixed(0)} ms`);
+  });
+
+  it('a newer count with the same supersede key drops the older ones, queued or running', async () => {
+    const text = generateProse(60_000, 5);
+    const outcomes = await Promise.allSettled(
+      [0, 1, 2, 3, 4].map((i) => client.count('llama2', [text + String(i)], { supersede: 'status' })),
+    );
+    assert.deepStrictEqual(
+      outcomes.map((o) => o.status),
+      ['rejected', 'rejected', 'rejected', 'rejected', 'fulfilled'],
+    );
+    for (const o of outcomes.slice(0, 4)) assert.ok(o.status === 'rejected' && isAbortError(o.reason));
+    const last = outcomes[4];
+    assert.ok(last.status === 'fulfilled');
+    assert.deepStrictEqual(last.value.counts, [sharedLocalTokenizer('llama2').count(text + '4', false)]);
   });
 });
 
@@ -79,31 +114,60 @@ class DyingWorker extends EventEmitter implements WorkerLike {
   terminate(): void {}
 }
 
+/** A worker that answers every count with zeros, on a later turn. */
+class AnsweringWorker extends EventEmitter implements WorkerLike {
+  postMessage(v: unknown): void {
+    const req = v as { id: number; texts: string[] };
+    setImmediate(() => this.emit('message', { id: req.id, ok: true, result: { counts: req.texts.map(() => 0), forcedCuts: req.texts.map(() => 0) } }));
+  }
+  terminate(): void {}
+}
+
 describe('tokens: worker client failures', () => {
-  it('rejects pending requests when the worker dies, then gives up after maxCrashes', async () => {
-    let created = 0;
+  it('a dead worker fails its requests and is restarted after a wait that doubles, reset by an answer', async () => {
+    let t = 0;
+    const workers: WorkerLike[] = [];
+    let dying = 3;
     const c = new TokenizerWorkerClient(
       () => {
-        created++;
-        return new DyingWorker();
+        const w = dying-- > 0 ? new DyingWorker() : new AnsweringWorker();
+        workers.push(w);
+        return w;
       },
-      { maxCrashes: 2 },
+      { restartBackoffMs: 1000, maxRestartBackoffMs: 3000, now: () => t },
     );
     await assert.rejects(c.count('llama3', ['a']), /exited with code 1/);
+    await assert.rejects(c.count('llama3', ['a']), /next try in 1 s/, 'within the first wait, no new worker');
+    t += 1000;
     await assert.rejects(c.count('llama3', ['a']), /exited with code 1/);
-    await assert.rejects(c.count('llama3', ['a']), /unavailable/);
-    assert.strictEqual(created, 2);
+    t += 1999;
+    await assert.rejects(c.count('llama3', ['a']), /next try in 1 s/, 'the second wait is 2 s');
+    t += 1;
+    await assert.rejects(c.count('llama3', ['a']), /exited with code 1/);
+    t += 3000; // capped at 3 s
+    assert.deepStrictEqual((await c.count('llama3', ['a'])).counts, [0]);
+    assert.strictEqual(workers.length, 4);
+    await c.dispose();
   });
 
-  it('a worker that cannot be created fails fast', async () => {
-    const c = new TokenizerWorkerClient(() => {
-      throw new Error('no such file');
-    });
+  it('a worker that cannot be created fails, and is tried again after the wait', async () => {
+    let t = 0;
+    let tries = 0;
+    const c = new TokenizerWorkerClient(
+      () => {
+        tries++;
+        throw new Error('no such file');
+      },
+      { now: () => t },
+    );
     await assert.rejects(c.load('qwen2'), /no such file/);
-    await assert.rejects(c.load('qwen2'), /unavailable/);
+    await assert.rejects(c.load('qwen2'), /next try/);
+    t += 1000;
+    await assert.rejects(c.load('qwen2'), /no such file/);
+    assert.strictEqual(tries, 2);
   });
 
-  it('the handler remembers a family that failed to load', () => {
+  it('the handler remembers a family that failed to load', async () => {
     let loads = 0;
     const handle = createWorkerHandler({
       load: () => {
@@ -111,10 +175,57 @@ describe('tokens: worker client failures', () => {
         throw new Error('data missing');
       },
     });
-    const r1 = handle({ id: 1, op: 'count', family: 'qwen2', texts: ['a'] });
-    const r2 = handle({ id: 2, op: 'count', family: 'qwen2', texts: ['a'] });
+    const ask = (req: WorkerRequest) => new Promise<WorkerResponse>((resolve) => handle(req, resolve));
+    const r1 = await ask({ id: 1, op: 'count', family: 'qwen2', texts: ['a'] });
+    const r2 = await ask({ id: 2, op: 'count', family: 'qwen2', texts: ['a'] });
     assert.ok(!r1.ok && /data missing/.test(r1.error));
     assert.ok(!r2.ok && /data missing/.test(r2.error));
     assert.strictEqual(loads, 1);
+  });
+
+  it('the handler pauses every slice and drops a cancelled count there, answering the rest in order', async () => {
+    let t = 0;
+    let pauses = 0;
+    let release: (() => void) | undefined;
+    // A tokenizer that takes one "ms" per step and 100 steps per text.
+    const tok = {
+      family: 'llama3' as const,
+      name: 'fake',
+      encode: () => [],
+      count: () => 100,
+      *countSteps(): Generator<void, { tokens: number; forcedCuts: number }> {
+        for (let i = 0; i < 100; i++) {
+          t++;
+          yield;
+        }
+        return { tokens: 100, forcedCuts: 0 };
+      },
+    };
+    const handle = createWorkerHandler({
+      load: () => tok,
+      now: () => t,
+      sliceMs: 10,
+      pause: () => {
+        pauses++;
+        return new Promise<void>((r) => (release = r));
+      },
+    });
+    const answers: WorkerResponse[] = [];
+    handle({ id: 1, op: 'count', family: 'llama3', texts: ['x'] }, (r) => answers.push(r));
+    handle({ id: 2, op: 'count', family: 'llama3', texts: ['y'] }, (r) => answers.push(r));
+    await Promise.resolve();
+    assert.strictEqual(pauses, 1, 'the first count paused after its first slice');
+    handle({ id: 3, op: 'cancel', target: 1 }, () => assert.fail('cancel has no answer'));
+    while (answers.length < 2) {
+      const r = release;
+      release = undefined;
+      r?.();
+      await new Promise((res) => setImmediate(res));
+    }
+    assert.deepStrictEqual(answers.map((a) => [a.id, a.ok]), [[1, false], [2, true]]);
+    assert.ok(!answers[0].ok && answers[0].aborted);
+    assert.ok(answers[1].ok);
+    assert.deepStrictEqual(answers[1].result, { counts: [100], forcedCuts: [0] });
+    assert.ok(t < 120, `the cancelled count stopped at its first pause (${t} steps in all)`);
   });
 });

@@ -2,12 +2,16 @@
  * Token counts for the status bar: the active model's server tokenizer where the provider has one, else an exact
  * local tokenizer (in a worker), else an estimate marked ≈.
  *
- * Main-thread discipline: the text is split into paragraph chunks and every chunk's count is cached by content
- * (per tokenizer), so an edit recounts only the chunks it touched. Splitting, hashing and estimating run in
- * slices of at most `sliceMs` with a `yieldNow()` between them; exact counting happens in the worker.
+ * Main-thread discipline: the text is split into chunks (chunkSplitter.ts) and every chunk's count is cached by
+ * content (per tokenizer), so an edit recounts only the chunks it touched. Comparing with the last version,
+ * splitting, hashing and estimating run in slices of at most `sliceMs` with a `yieldNow()` between them, whatever
+ * the document's shape; exact counting happens in the worker, which drops a request once its count is aborted
+ * or superseded.
  */
+import { ChunkLayout, layoutChunks } from './chunkLayout';
+import { DEFAULT_MAX_CHUNK } from './chunkSplitter';
 import { estimateTokens } from './estimate';
-import { ChunkLayout, DEFAULT_MAX_CHUNK, LruCache, chunkKey, layoutChunks } from './paragraphCache';
+import { LruCache, chunkKey } from './paragraphCache';
 import { Scheduler, isAbortError, realScheduler, throwIfAborted } from './scheduler';
 import { FAMILY_LABELS, LocalFamily, TokenCount, TokenizerFamily, isLocalFamily } from './types';
 
@@ -22,9 +26,24 @@ export interface ServerCountAnswer {
 
 export type ServerCounter = (text: string, signal: AbortSignal) => Promise<ServerCountAnswer>;
 
+export interface LocalCountOptions {
+  /** Per text: it begins the counted document (Llama 2's leading space). */
+  atStart?: readonly boolean[];
+  /** Aborting drops the request, in the worker too. */
+  signal?: AbortSignal;
+  /** A newer request with the same key drops this one (the status bar's count of the document being typed in). */
+  supersede?: string;
+}
+
+export interface LocalCounts {
+  counts: number[];
+  /** Per text: places the tokenizer had to cut where it would not have; 0 means the count is exact. */
+  forcedCuts: number[];
+}
+
 /** Exact counts off the main thread; `TokenizerWorkerClient` implements it. */
 export interface LocalCounter {
-  count(family: LocalFamily, texts: readonly string[], atStart?: readonly boolean[]): Promise<number[]>;
+  count(family: LocalFamily, texts: readonly string[], opts?: LocalCountOptions): Promise<LocalCounts>;
 }
 
 export interface TokenCounterOptions {
@@ -33,8 +52,10 @@ export interface TokenCounterOptions {
   local?: LocalCounter;
   server?: ServerCounter;
   scheduler?: Scheduler;
-  /** Longest stretch of main-thread work before yielding. Default 8 ms. */
+  /** Main-thread work before yielding; the longest stretch is this plus one step (well under 1 ms). Default 5 ms. */
   sliceMs?: number;
+  /** Sent with every worker request: this counter's newer counts supersede its older ones in the worker. */
+  supersede?: string;
   /** Quiet time before asking the server (each keystroke aborts the previous count). Default 750 ms. */
   serverDebounceMs?: number;
   /** Texts longer than this are not sent to the server (a novel is ~1 MB); local/estimate only. Default 200 000. */
@@ -65,6 +86,14 @@ export interface TokenCounterStats {
   yields: number;
   /** Longest main-thread stretch between yields in the last count, ms (by the scheduler's clock). */
   longestSliceMs: number;
+  /** Inexact cuts: chunk ends with no safe cut nearby, and cuts the tokenizer had to force. */
+  forcedCuts: number;
+}
+
+/** A chunk's exact count, or nearly: `approximate` when the tokenizer had to cut inside it. */
+interface CachedCount {
+  tokens: number;
+  approximate: boolean;
 }
 
 interface Miss {
@@ -80,6 +109,7 @@ export class TokenCounter {
   private readonly local: LocalCounter | undefined;
   private readonly sched: Scheduler;
   private readonly sliceMs: number;
+  private readonly supersede: string | undefined;
   private readonly serverDebounceMs: number;
   private readonly serverMaxChars: number;
   private readonly retryAfterMs: number;
@@ -87,7 +117,7 @@ export class TokenCounter {
   private readonly batchChars: number;
   private readonly maxChunk: number;
 
-  private readonly localCaches = new Map<LocalFamily, LruCache<number>>();
+  private readonly localCaches = new Map<LocalFamily, LruCache<CachedCount>>();
   private readonly estimateCaches = new Map<TokenizerFamily, LruCache<number>>();
   private serverCache = new LruCache<ServerCountAnswer>(64);
   private readonly layouts: ChunkLayout[] = [];
@@ -95,14 +125,15 @@ export class TokenCounter {
   private readonly localBlockedUntil = new Map<LocalFamily, number>();
 
   /** Figures from the most recent `count()`, for tests and the benchmark. */
-  readonly lastStats: TokenCounterStats = { chunks: 0, reusedChunks: 0, localCounted: 0, serverCalls: 0, serverCacheHits: 0, yields: 0, longestSliceMs: 0 };
+  readonly lastStats: TokenCounterStats = emptyStats();
 
   constructor(opts: TokenCounterOptions) {
     this.family = opts.family;
     this.local = opts.local;
     this.server = opts.server;
     this.sched = opts.scheduler ?? realScheduler;
-    this.sliceMs = opts.sliceMs ?? 8;
+    this.sliceMs = opts.sliceMs ?? 5;
+    this.supersede = opts.supersede;
     this.serverDebounceMs = opts.serverDebounceMs ?? 750;
     this.serverMaxChars = opts.serverMaxChars ?? 200_000;
     this.retryAfterMs = opts.retryAfterMs ?? 60_000;
@@ -137,7 +168,7 @@ export class TokenCounter {
       opts.onProgress?.(c);
     };
     const family = this.family;
-    const stats: TokenCounterStats = { chunks: 0, reusedChunks: 0, localCounted: 0, serverCalls: 0, serverCacheHits: 0, yields: 0, longestSliceMs: 0 };
+    const stats = emptyStats();
     Object.assign(this.lastStats, stats);
     const sched = this.sched;
     let sliceStart = sched.now();
@@ -176,9 +207,11 @@ export class TokenCounter {
       const atStart = index === 0;
       const baseKey = layout.keys[index];
       const key = atStart && prefixSensitive ? `${baseKey}^` : baseKey;
+      if (layout.forced[index]) stats.forcedCuts++;
       const exact = localCache?.get(key);
       if (exact !== undefined) {
-        exactKnown += exact;
+        exactKnown += exact.tokens;
+        if (exact.approximate) stats.forcedCuts++;
       } else {
         let est = estCache.get(baseKey);
         const chunk = text.slice(layout.starts[index], layout.ends[index]);
@@ -189,7 +222,7 @@ export class TokenCounter {
         estimateOfMissing += est;
         if (localFamily) misses.push({ index, text: chunk, atStart, key });
       }
-      if ((index & 63) === 63) await maybeYield();
+      await maybeYield();
     }
     stats.chunks = n;
     endSlice();
@@ -197,7 +230,7 @@ export class TokenCounter {
 
     let best: TokenCount;
     if (localFamily && misses.length === 0) {
-      best = { count: exactKnown, exact: true, source: 'local', tokenizer: FAMILY_LABELS[localFamily] };
+      best = { count: exactKnown, exact: stats.forcedCuts === 0, source: 'local', tokenizer: FAMILY_LABELS[localFamily] };
     } else {
       best = { count: exactKnown + estimateOfMissing, exact: false, source: 'estimate', tokenizer: 'estimate' };
     }
@@ -214,21 +247,23 @@ export class TokenCounter {
             chars += misses[i].text.length;
             batch.push(misses[i++]);
           }
-          const counts = await this.local!.count(
+          const { counts, forcedCuts } = await this.local!.count(
             localFamily,
             batch.map((m) => m.text),
-            batch.map((m) => m.atStart),
+            { atStart: batch.map((m) => m.atStart), signal, ...(this.supersede ? { supersede: this.supersede } : {}) },
           );
           throwIfAborted(signal);
           sliceStart = sched.now();
           if (counts.length !== batch.length) throw new Error('tokenizer worker answered the wrong number of counts');
           batch.forEach((m, k) => {
-            localCache!.set(m.key, counts[k]);
+            const approximate = (forcedCuts[k] ?? 0) > 0;
+            localCache!.set(m.key, { tokens: counts[k], approximate });
             known += counts[k];
+            if (approximate) stats.forcedCuts++;
           });
           stats.localCounted += batch.length;
         }
-        best = { count: known, exact: true, source: 'local', tokenizer: FAMILY_LABELS[localFamily] };
+        best = { count: known, exact: stats.forcedCuts === 0, source: 'local', tokenizer: FAMILY_LABELS[localFamily] };
       } catch (e) {
         if (isAbortError(e)) throw e;
         this.localBlockedUntil.set(localFamily, sched.now() + this.retryAfterMs);
@@ -291,7 +326,8 @@ export class TokenCounter {
   }
 
   private rememberLayout(layout: ChunkLayout): void {
-    const plain: ChunkLayout = { text: layout.text, starts: layout.starts, ends: layout.ends, examined: layout.examined, keys: layout.keys };
+    const { text, starts, ends, examined, keys, forced } = layout;
+    const plain: ChunkLayout = { text, starts, ends, examined, keys, forced };
     const i = this.layouts.findIndex((l) => l.text === layout.text);
     if (i >= 0) this.layouts.splice(i, 1);
     this.layouts.unshift(plain);
@@ -299,12 +335,16 @@ export class TokenCounter {
     this.layouts.length = Math.min(this.layouts.length, 2);
   }
 
-  private cacheFor<K>(map: Map<K, LruCache<number>>, k: K): LruCache<number> {
+  private cacheFor<K, V>(map: Map<K, LruCache<V>>, k: K): LruCache<V> {
     let c = map.get(k);
     if (!c) {
-      c = new LruCache<number>(this.cacheEntries);
+      c = new LruCache<V>(this.cacheEntries);
       map.set(k, c);
     }
     return c;
   }
+}
+
+function emptyStats(): TokenCounterStats {
+  return { chunks: 0, reusedChunks: 0, localCounted: 0, serverCalls: 0, serverCacheHits: 0, yields: 0, longestSliceMs: 0, forcedCuts: 0 };
 }

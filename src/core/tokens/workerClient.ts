@@ -1,16 +1,24 @@
 /**
  * Client for the tokenizer worker. The worker starts on the first request, loads each tokenizer on first use,
  * and is terminated after `idleMs` without requests (it holds 100+ MB once a vocabulary is loaded); the next
- * request starts a new one. A worker that dies fails its pending requests; after `maxCrashes` deaths the client
- * gives up and every request fails fast (callers fall back to the estimate).
+ * request starts a new one.
+ *
+ * A worker that dies (or cannot start, or takes longer than `requestTimeoutMs` over one request) fails its
+ * pending requests, and the next request starts a new one — after a wait that doubles with each failure in a
+ * row (`restartBackoffMs`, up to `maxRestartBackoffMs`); requests in that wait fail fast, so callers show an
+ * estimate. Any answer from a worker resets the wait.
+ *
+ * An aborted count is dropped from the worker too (a `cancel` message), and a count sent with a `supersede`
+ * key drops the worker's older counts with the same key.
  *
  * The glue creates it with
  *   new TokenizerWorkerClient(() => new Worker(path.join(extensionPath, 'dist', 'tokenizerWorker.js'),
  *     { workerData: { dataDir: path.join(extensionPath, 'dist', 'tokenizers') } }))
  */
-import type { LocalCounter } from './tokenCounter';
+import { abortError } from './scheduler';
+import type { LocalCountOptions, LocalCounter, LocalCounts } from './tokenCounter';
 import { LocalFamily } from './types';
-import type { LoadResult, WorkerRequest, WorkerResponse, WorkerStats } from './workerProtocol';
+import type { CountResult, LoadResult, WorkerRequest, WorkerResponse, WorkerStats } from './workerProtocol';
 
 /** The part of worker_threads.Worker we use. */
 export interface WorkerLike {
@@ -27,12 +35,16 @@ export interface WorkerClientOptions {
   idleMs?: number;
   /** Fail (and restart the worker) if one request takes longer. Default 120 s. */
   requestTimeoutMs?: number;
-  /** Stop restarting after this many unexpected worker deaths. Default 3. */
-  maxCrashes?: number;
+  /** Wait after the first failure before starting a new worker; doubles with each failure in a row. Default 1 s. */
+  restartBackoffMs?: number;
+  /** Longest wait between restarts. Default 60 s. */
+  maxRestartBackoffMs?: number;
+  /** Milliseconds, for the restart wait. */
+  now?: () => number;
 }
 
 type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
-type RequestBody = Distribute<WorkerRequest>;
+type RequestBody = Distribute<Exclude<WorkerRequest, { op: 'cancel' }>>;
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -45,12 +57,16 @@ export class TokenizerWorkerClient implements LocalCounter {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
-  private crashes = 0;
+  /** Failures since the last answer. */
+  private failures = 0;
+  private restartAt = -Infinity;
   private disposed = false;
   private lastError: string | undefined;
   private readonly idleMs: number;
   private readonly requestTimeoutMs: number;
-  private readonly maxCrashes: number;
+  private readonly restartBackoffMs: number;
+  private readonly maxRestartBackoffMs: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly createWorker: () => WorkerLike,
@@ -58,7 +74,9 @@ export class TokenizerWorkerClient implements LocalCounter {
   ) {
     this.idleMs = opts.idleMs ?? 10 * 60_000;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 120_000;
-    this.maxCrashes = opts.maxCrashes ?? 3;
+    this.restartBackoffMs = opts.restartBackoffMs ?? 1000;
+    this.maxRestartBackoffMs = opts.maxRestartBackoffMs ?? 60_000;
+    this.now = opts.now ?? (() => Date.now());
   }
 
   /** Loads a tokenizer ahead of need (e.g. when the model changes). */
@@ -66,9 +84,16 @@ export class TokenizerWorkerClient implements LocalCounter {
     return this.request({ op: 'load', family }) as Promise<LoadResult>;
   }
 
-  count(family: LocalFamily, texts: readonly string[], atStart?: readonly boolean[]): Promise<number[]> {
-    if (texts.length === 0) return Promise.resolve([]);
-    return this.request({ op: 'count', family, texts: [...texts], ...(atStart ? { atStart: [...atStart] } : {}) }) as Promise<number[]>;
+  async count(family: LocalFamily, texts: readonly string[], opts: LocalCountOptions = {}): Promise<LocalCounts> {
+    if (texts.length === 0) return { counts: [], forcedCuts: [] };
+    const body: RequestBody = {
+      op: 'count',
+      family,
+      texts: [...texts],
+      ...(opts.atStart ? { atStart: [...opts.atStart] } : {}),
+      ...(opts.supersede !== undefined ? { supersede: opts.supersede } : {}),
+    };
+    return (await this.request(body, opts.signal)) as CountResult;
   }
 
   encode(family: LocalFamily, text: string, atStart = false): Promise<number[]> {
@@ -89,17 +114,18 @@ export class TokenizerWorkerClient implements LocalCounter {
     this.stopWorker(new Error('tokenizer worker disposed'));
   }
 
-  private request(body: RequestBody): Promise<unknown> {
+  private request(body: RequestBody, signal?: AbortSignal): Promise<unknown> {
     if (this.disposed) return Promise.reject(new Error('tokenizer worker disposed'));
-    if (this.crashes >= this.maxCrashes) {
-      return Promise.reject(new Error(`tokenizer worker unavailable (${this.lastError ?? 'it kept stopping'})`));
+    if (signal?.aborted) return Promise.reject(abortError());
+    const wait = this.restartAt - this.now();
+    if (!this.worker && wait > 0) {
+      return Promise.reject(new Error(`tokenizer worker failed (${this.lastError ?? 'unknown'}); next try in ${Math.ceil(wait / 1000)} s`));
     }
     let worker: WorkerLike;
     try {
       worker = this.ensureWorker();
     } catch (e) {
-      this.crashes = this.maxCrashes;
-      this.lastError = e instanceof Error ? e.message : String(e);
+      this.failed(e instanceof Error ? e.message : String(e));
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
     if (this.idleTimer) {
@@ -111,15 +137,32 @@ export class TokenizerWorkerClient implements LocalCounter {
       const timer =
         this.requestTimeoutMs > 0
           ? setTimeout(() => {
-              this.lastError = `a tokenizer request took over ${this.requestTimeoutMs} ms`;
-              this.crashes++;
+              this.failed(`a tokenizer request took over ${this.requestTimeoutMs} ms`);
               this.stopWorker(new Error(this.lastError));
             }, this.requestTimeoutMs)
           : undefined;
       unref(timer);
-      this.pending.set(id, { resolve, reject, timer });
+      const onAbort = () => {
+        if (!this.pending.delete(id)) return;
+        if (timer) clearTimeout(timer);
+        if (this.worker === worker) worker.postMessage({ op: 'cancel', id: this.nextId++, target: id });
+        reject(abortError());
+        if (this.pending.size === 0) this.armIdleTimer();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = <T>(f: (v: T) => void) => (v: T) => {
+        signal?.removeEventListener('abort', onAbort);
+        f(v);
+      };
+      this.pending.set(id, { resolve: done(resolve), reject: done(reject), timer });
       worker.postMessage({ ...body, id });
     });
+  }
+
+  private failed(message: string): void {
+    this.lastError = message;
+    this.failures++;
+    this.restartAt = this.now() + Math.min(this.maxRestartBackoffMs, this.restartBackoffMs * 2 ** (this.failures - 1));
   }
 
   private ensureWorker(): WorkerLike {
@@ -129,14 +172,12 @@ export class TokenizerWorkerClient implements LocalCounter {
     w.on('message', (msg) => this.onMessage(msg as WorkerResponse));
     w.on('error', (err) => {
       if (this.worker !== w) return;
-      this.lastError = err.message;
-      this.crashes++;
+      this.failed(err.message);
       this.stopWorker(err);
     });
     w.on('exit', (code) => {
       if (this.worker !== w) return;
-      this.lastError = `tokenizer worker exited with code ${code}`;
-      this.crashes++;
+      this.failed(`tokenizer worker exited with code ${code}`);
       this.worker = undefined;
       this.failAll(new Error(this.lastError));
     });
@@ -144,12 +185,14 @@ export class TokenizerWorkerClient implements LocalCounter {
   }
 
   private onMessage(msg: WorkerResponse): void {
+    this.failures = 0;
+    this.restartAt = -Infinity;
     const p = this.pending.get(msg.id);
     if (!p) return;
     this.pending.delete(msg.id);
     if (p.timer) clearTimeout(p.timer);
     if (msg.ok) p.resolve(msg.result);
-    else p.reject(new Error(msg.error));
+    else p.reject(msg.aborted ? abortError() : new Error(msg.error));
     if (this.pending.size === 0) this.armIdleTimer();
   }
 
