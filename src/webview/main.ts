@@ -16,7 +16,8 @@ import { assertNever } from '../core/protocol/chatProtocol';
 import { INITIAL_STATE_ID, MARKDOWN_SCRIPT_ID } from '../core/chat/pageIds';
 import { ERROR_ACTION_TABLE } from '../core/errors/errorActions';
 import { codicon, h, iconButton } from './dom';
-import { markdownRenderer, whenMarkdownRenderer } from './markdownSlot';
+import { whenMarkdownRenderer } from './markdownSlot';
+import { ReplyBody } from './replyBody';
 import { newId } from '../core/ids';
 import { loadDraft, post, saveDraft } from './vscodeApi';
 
@@ -117,22 +118,21 @@ requestAnimationFrame(() => {
 // ---------------------------------------------------------------------------------------------
 // Rendering
 
-/**
- * A reply's text, formatted. Until the markdown bundle has run (a page that opened on an empty
- * chat paints without it) the text is shown as it is, and formatted as soon as the renderer arrives.
- */
-function renderMarkdownInto(el: HTMLElement, text: string): void {
-  const render = markdownRenderer();
-  el.classList.toggle('unformatted', !render);
-  if (render) el.replaceChildren(render.fragment(text));
-  else el.textContent = text;
+/** The body of each reply on the page, by message id (see replyBody.ts). */
+const replyBodies = new Map<string, ReplyBody>();
+
+function showReply(messageId: string, text: string): void {
+  const reply = replyBodies.get(messageId);
+  if (!reply) return;
+  if (state.running?.messageId === messageId) reply.showStreaming(text);
+  else reply.showFinished(text);
 }
 
 whenMarkdownRenderer(() => {
   for (const body of Array.from(listEl.querySelectorAll<HTMLElement>('.msg-body.unformatted'))) {
     const id = body.closest<HTMLElement>('article.msg')?.dataset.id;
     const message = state.conversation?.messages.find((m) => m.id === id);
-    if (message?.text) renderMarkdownInto(body, message.text);
+    if (id && message?.text) showReply(id, message.text);
   }
 });
 document.getElementById(MARKDOWN_SCRIPT_ID)?.addEventListener('error', () => {
@@ -218,8 +218,10 @@ function buildMessage(message: MessageView): HTMLElement {
     });
   } else {
     const body = h('div', { class: message.role === 'assistant' ? 'msg-body markdown' : 'msg-body plain' });
-    if (message.role === 'assistant') renderMarkdownInto(body, message.text);
-    else body.textContent = message.text;
+    if (message.role === 'assistant') {
+      replyBodies.set(message.id, new ReplyBody(body));
+      showReply(message.id, message.text);
+    } else body.textContent = message.text;
     if (running && !message.text) body.append(h('span', { class: 'waiting' }, codicon('loading', 'codicon-modifier-spin'), ' Waiting for the model…'));
     article.append(body);
   }
@@ -275,6 +277,7 @@ function renderConversation(): void {
   const generation = ++renderGeneration;
   const list = state.conversation?.messages ?? [];
   messageElements.clear();
+  replyBodies.clear();
   pendingRender.clear();
   const split = Math.max(0, list.length - FIRST_PAINT_MESSAGES);
   listEl.replaceChildren(list.length ? buildRange(list, split, list.length) : emptyEl);
@@ -343,10 +346,8 @@ function appendText(messageId: string, text: string): void {
   pendingRender.add(messageId);
   requestAnimationFrame(() => {
     pendingRender.delete(messageId);
-    const el = messageElements.get(messageId);
-    const body = el?.querySelector<HTMLElement>('.msg-body');
-    if (!el || !body) return;
-    renderMarkdownInto(body, message.text);
+    if (!messageElements.has(messageId)) return;
+    showReply(messageId, message.text);
     if (stickToBottom) scrollToBottom();
   });
 }
@@ -491,7 +492,13 @@ function onMessage(message: ExtensionToWebview): void {
 
 window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => {
   const data = event.data;
-  if (typeof data === 'object' && data !== null && typeof data.type === 'string') onMessage(data);
+  if (typeof data !== 'object' || data === null || typeof data.type !== 'string') return;
+  try {
+    onMessage(data);
+  } catch (e) {
+    // One message the page cannot show must not stop it from showing the next.
+    showNotice(`Inkwell could not show part of the chat (${e instanceof Error ? e.message : String(e)}). Reopen the chat to redraw it.`);
+  }
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -649,5 +656,9 @@ function applyInitialState(): void {
     }
   }
 }
-applyInitialState();
-post({ type: 'ready' });
+try {
+  applyInitialState();
+} finally {
+  // Whatever the embedded state held, the page takes messages: the extension's copy then repaints it.
+  post({ type: 'ready' });
+}

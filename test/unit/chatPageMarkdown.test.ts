@@ -2,49 +2,11 @@
 // empty chat paints without the markdown renderer, shows a reply that arrives before it as plain
 // text, and formats it once the renderer's bundle has run.
 import * as assert from 'assert';
-import { JSDOM, VirtualConsole } from 'jsdom';
-import { renderChatHtml } from '../../src/chat/chatHtml';
 import { MARKDOWN_SCRIPT_ID } from '../../src/core/chat/pageIds';
-import type { ConversationView, InitialState } from '../../src/core/protocol/chatProtocol';
 import { buildWebviewBundles, type WebviewBundles } from '../webviewBundles';
+import { conversation, openPage } from './chatPageHarness';
 
 const REPLY = 'Three names:\n\n1. **Ashford**\n2. *Mere*';
-
-function conversation(messages: ConversationView['messages']): ConversationView {
-  return { id: 'c1', title: 'Chat', messages };
-}
-
-function openPage(bundles: WebviewBundles, initialState: InitialState) {
-  const html = renderChatHtml({
-    cspSource: 'https://webview.invalid',
-    nonce: 'n',
-    script: bundles.page,
-    styles: '',
-    markdown: { script: bundles.markdown, src: 'https://webview.invalid/dist/markdown.js' },
-    initialState,
-  });
-  const errors: unknown[] = [];
-  const virtualConsole = new VirtualConsole();
-  virtualConsole.on('jsdomError', (e) => errors.push(e));
-  const posted: unknown[] = [];
-  const dom = new JSDOM(html, {
-    runScripts: 'dangerously',
-    pretendToBeVisual: true,
-    url: 'https://webview.invalid/index.html',
-    virtualConsole,
-    beforeParse(window) {
-      // What the webview host gives the page, and what jsdom lacks.
-      Object.assign(window, {
-        acquireVsCodeApi: () => ({ postMessage: (m: unknown) => posted.push(m), getState: () => undefined, setState: () => undefined }),
-        ResizeObserver: class {
-          observe(): void {}
-          disconnect(): void {}
-        },
-      });
-    },
-  });
-  return { dom, doc: dom.window.document, errors, posted };
-}
 
 describe('chat page: the markdown renderer as a bundle of its own', function () {
   this.timeout(20_000);
