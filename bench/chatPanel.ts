@@ -8,8 +8,9 @@
 // Prints one JSON line per figure and a summary table.
 import * as os from 'os';
 import * as zlib from 'zlib';
+import { TIMING } from '../src/webview/timingMarks';
 import { launchWorkbench } from '../test/e2e/harness';
-import { chatFrame, clickOpenChatTimed, closeChatPanel, markdownReplyPieces, testServerSettings, OpenTiming } from '../test/e2e/chatPanel';
+import { chatFrame, clickOpenChatTimed, closeChatPanel, markdownReplyPieces, readPageTimings, testServerSettings, OpenTiming } from '../test/e2e/chatPanel';
 import { startProviderTestServer } from '../test/server/providerTestServer';
 import { buildWebviewBundles, type WebviewBundles } from '../test/webviewBundles';
 import { median } from './median';
@@ -116,9 +117,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < 5; i++) {
       await close();
       const t = await clickOpenChatTimed(page);
-      const body = frame.locator('body[data-full-render-ms]');
-      await body.waitFor({ state: 'attached', timeout: 20_000 });
-      const f = { wallMs: Number(await body.getAttribute('data-full-render-ms')), buildMs: Number(await body.getAttribute('data-build-ms')) };
+      const timings = await readPageTimings(page, [TIMING.fullRender, TIMING.build]);
+      const f = { wallMs: timings.duration(TIMING.fullRender), buildMs: timings.duration(TIMING.build) };
       console.log(
         `re-open with ${EXCHANGES * 2} messages: ${show(t)}; visible part rendered in ${t.renderMs.toFixed(1)} ms, ` +
           `all ${EXCHANGES * 2} in ${f.wallMs.toFixed(0)} ms wall (${f.buildMs.toFixed(0)} ms of work)`,

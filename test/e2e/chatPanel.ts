@@ -1,6 +1,7 @@
 // Helpers shared by the chat e2e test and the chat benchmark: a provider test server wired in as
 // a keyless custom provider, and the chat webview's frame in the real workbench.
 import type { FrameLocator, Page } from 'playwright-core';
+import { TIMING } from '../../src/webview/timingMarks';
 import type { ProviderTestServer } from '../server/providerTestServer';
 
 export const CHAT_MODEL = 'story-model';
@@ -39,7 +40,7 @@ export function chatFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
 }
 
-/** Wall-clock time (ms) now, as the page sees it; comparable with the webview's firstPaint mark. */
+/** Wall-clock time (ms) now, as the page sees it; comparable with the chat page's marks (timeOrigin + startTime). */
 export function pageNow(page: Page): Promise<number> {
   return page.evaluate(() => performance.timeOrigin + performance.now());
 }
@@ -74,16 +75,66 @@ export async function clickOpenChatTimed(page: Page): Promise<OpenTiming> {
     }
     return t;
   });
-  const body = chatFrame(page).locator('body[data-first-paint]');
-  await body.waitFor({ state: 'attached', timeout: 20_000 });
-  const read = async (name: string) => Number(await body.getAttribute(name));
+  const t = await readPageTimings(page, [TIMING.firstPaint, TIMING.shellPaint, TIMING.scriptStart, TIMING.render]);
   return {
-    firstPaintMs: (await read('data-first-paint')) - clickedAt,
-    shellPaintMs: (await read('data-shell-paint')) - clickedAt,
-    navigationMs: (await read('data-navigation-start')) - clickedAt,
-    scriptMs: (await read('data-script-start')) - clickedAt,
-    renderMs: await read('data-render-ms'),
+    firstPaintMs: t.wallClock(TIMING.firstPaint) - clickedAt,
+    shellPaintMs: t.wallClock(TIMING.shellPaint) - clickedAt,
+    navigationMs: t.timeOrigin - clickedAt,
+    scriptMs: t.wallClock(TIMING.scriptStart) - clickedAt,
+    renderMs: t.duration(TIMING.render),
   };
+}
+
+export interface PageTimings {
+  /** The chat page's navigation start, wall-clock ms. */
+  timeOrigin: number;
+  /** A mark's time, wall-clock ms (comparable with pageNow). */
+  wallClock(name: string): number;
+  /** A measure's duration, ms. */
+  duration(name: string): number;
+}
+
+/**
+ * The chat page's User Timing entries (src/webview/timingMarks.ts), read inside its frame once all
+ * of `names` are there. Each evaluation waits briefly and the next one finds the frame afresh, so a
+ * frame replaced while the panel opens (its evaluation fails) does not end the wait.
+ */
+export async function readPageTimings(page: Page, names: string[], timeoutMs = 20_000): Promise<PageTimings> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const found = await chatFrame(page)
+        .locator('body')
+        .evaluate(
+          async (_body, wanted) => {
+            const until = performance.now() + 500;
+            for (;;) {
+              const entries = wanted.map((name) => performance.getEntriesByName(name)[0]);
+              if (entries.every((e) => e !== undefined)) {
+                return { timeOrigin: performance.timeOrigin, entries: entries.map((e) => ({ name: e.name, startTime: e.startTime, duration: e.duration })) };
+              }
+              if (performance.now() > until) return undefined;
+              await new Promise((resolve) => setTimeout(resolve, 16));
+            }
+          },
+          names,
+          { timeout: Math.max(1, deadline - Date.now()) },
+        );
+      if (found) {
+        const entry = (name: string) => {
+          const e = found.entries.find((x) => x.name === name);
+          if (!e) throw new Error(`the chat page has no timing entry ${name}`);
+          return e;
+        };
+        return { timeOrigin: found.timeOrigin, wallClock: (name) => found.timeOrigin + entry(name).startTime, duration: (name) => entry(name).duration };
+      }
+    } catch (e) {
+      lastError = e;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`the chat page did not record ${names.join(', ')} within ${timeoutMs} ms${lastError ? ` (${lastError instanceof Error ? lastError.message : String(lastError)})` : ''}`);
 }
 
 /** A reply of about 150 words with the markdown a writer gets: paragraphs, a list, emphasis, a quote. */

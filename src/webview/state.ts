@@ -1,0 +1,32 @@
+// What the page holds between messages from the extension. One object, made in main.ts and handed
+// to each part that reads or changes it, so every reader sees the same conversation and run.
+import type { ConversationView, MessageView, PanelConfig, Passage, TokenInfo } from '../core/protocol/chatProtocol';
+
+/** The reply being written: its request (to stop it) and its message (to stream into). */
+export interface Running {
+  requestId: string;
+  messageId: string;
+}
+
+export interface PageState {
+  conversation: ConversationView | undefined;
+  running: Running | undefined;
+  config: PanelConfig | undefined;
+  tokens: TokenInfo | undefined;
+  /** Attached to the next message the writer sends; kept in the draft. */
+  passage: Passage | undefined;
+  /** The user message open for editing, if any. */
+  editing: string | undefined;
+}
+
+export function createPageState(): PageState {
+  return { conversation: undefined, running: undefined, config: undefined, tokens: undefined, passage: undefined, editing: undefined };
+}
+
+export function findMessage(state: PageState, messageId: string | undefined): MessageView | undefined {
+  return state.conversation?.messages.find((m) => m.id === messageId);
+}
+
+export function isStreaming(state: PageState, messageId: string): boolean {
+  return state.running?.messageId === messageId;
+}
