@@ -14,6 +14,7 @@ import * as path from 'path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/host/codeServerHost';
 import { MARKDOWN_LIMITS } from '../src/core/chat/markdownBlocks';
+import { ONE_PASS_CHARS } from '../src/webview/replyBody';
 import { generateProse } from './tokenCountProse';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -59,6 +60,7 @@ interface Figures {
   largest: { totalMs: number; longestMs: number; firstMs: number };
   layoutOnlyMs: number;
   typicalMs: number;
+  onePassMs: number;
   worst: Record<string, number>;
   streaming: { length: number; blocksMs: number; wholeMs: number }[];
   streamingMaxFrameMs: number;
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
   await page.addScriptTag({ content: await pageBundle() });
   const largest = markdownReply(MARKDOWN_LIMITS.maxReplyChars, 3);
   const typical = markdownReply(4_000, 4);
+  const onePass = markdownReply(ONE_PASS_CHARS, 6);
   const stream = markdownReply(100_000, 5);
   const messages = Array.from({ length: 200 }, (_, i) => markdownReply(1_500, 100 + i));
   const worst = {
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
     'past the bounds: ">" × 1,900 (shown as text)': '>'.repeat(1_900) + ' deep',
   };
   const figures = await page.evaluate(
-    async ({ largest, typical, stream, messages, worst }) => {
+    async ({ largest, typical, onePass, stream, messages, worst }) => {
       const w = window as unknown as {
         ReplyBody: new (el: HTMLElement) => { showFinished(t: string): void; showStreaming(t: string): void; readonly formatting: boolean };
       };
@@ -131,6 +134,7 @@ async function main(): Promise<void> {
         layoutOnly.push(performance.now() - t);
       }
       const typicalMs = await finished(typical);
+      const onePassMs = await finished(onePass);
       const worstMs: Record<string, number> = {};
       for (const [name, text] of Object.entries(worst)) worstMs[name] = await finished(text);
       // Streaming: 60-character pieces; at a few lengths, the work of one frame both ways.
@@ -176,15 +180,16 @@ async function main(): Promise<void> {
         void list.offsetHeight;
         all.push(performance.now() - t);
       }
-      return { largest: largestFigures, layoutOnlyMs: median(layoutOnly), typicalMs, worst: worstMs, streaming, streamingMaxFrameMs: maxFrame, twoHundredMs: median(all) };
+      return { largest: largestFigures, layoutOnlyMs: median(layoutOnly), typicalMs, onePassMs, worst: worstMs, streaming, streamingMaxFrameMs: maxFrame, twoHundredMs: median(all) };
     },
-    { largest, typical, stream, messages, worst },
+    { largest, typical, onePass, stream, messages, worst },
   );
   await browser.close();
   report(figures, largest.length, stream.length);
 }
 
 function report(f: Figures, largestChars: number, streamChars: number): void {
+  console.log(`Largest reply formatted in one pass (${(ONE_PASS_CHARS / 1000).toFixed(0)}k chars), with layout: ${f.onePassMs.toFixed(1)} ms.`);
   console.log(
     `Largest formatted reply (${(largestChars / 1000).toFixed(0)}k chars): formatted and laid out in ${f.largest.totalMs.toFixed(0)} ms, ` +
       `the page never busy for more than ${f.largest.longestMs.toFixed(1)} ms at a time (the first step, with layout: ${f.largest.firstMs.toFixed(1)} ms; laying out the same text unformatted takes ${f.layoutOnlyMs.toFixed(1)} ms); a 4k-char reply in one pass: ${f.typicalMs.toFixed(1)} ms.`,

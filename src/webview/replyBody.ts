@@ -9,7 +9,7 @@ import type { MarkdownRenderer } from '../core/chat/renderMarkdown';
 import { markdownRenderer } from './markdownSlot';
 
 /** A finished reply this long is formatted in one pass (about 8 ms in Chromium here; see the README). */
-const ONE_PASS_CHARS = 16_000;
+export const ONE_PASS_CHARS = 16_000;
 /** Work per task when a longer reply is formatted block by block. */
 const STEP_MS = 8;
 /** A block of a long reply not formatted yet: its text, white-space kept. */

@@ -91,6 +91,27 @@ describe('chat panel (e2e)', function () {
     await editorLines.filter({ hasText: 'Here are three names that fit a river town' }).first().waitFor();
   });
 
+  it('a reply that once broke the panel is shown as text, and the panel still works after reopening on it', async () => {
+    // 1.9 KB of '>' overflowed the renderer's recursion: the page never said ready again on this chat.
+    server.setScenario({ times: 1, script: Array.from({ length: 190 }, () => '>'.repeat(10)) });
+    const frame = chatFrame(wb.page);
+    const input = frame.locator('textarea.input');
+    await input.fill('Quote yourself.');
+    await input.press('Enter');
+    const hostile = frame.locator('.msg-assistant.status-done').last();
+    await hostile.locator('.msg-body .plain-block').waitFor();
+    assert.equal((await hostile.locator('.msg-body').innerText()).length, 1900);
+    await wb.screenshot('chat-hostile-reply-dark');
+
+    await closeChatPanel(wb.page);
+    await clickOpenChatTimed(wb.page);
+    await frame.locator('.msg-assistant .plain-block').waitFor();
+    await input.fill('And now in prose.');
+    await input.press('Enter');
+    const next = frame.locator('.msg-assistant.status-done').last();
+    await next.locator('.msg-body strong', { hasText: 'Ashford' }).waitFor();
+  });
+
   it('attaches the selection from the editor context menu, with the cursor in the input', async () => {
     const page = wb.page;
     const line = page.locator('.editor-group-container .monaco-editor .view-line', { hasText: 'said Master Odell' }).first();

@@ -38,6 +38,7 @@ const HOSTILE: Record<string, string> = {
   'nested parens': 'x(' + '('.repeat(20_000) + 'y' + ')'.repeat(20_000) + ')',
   'backslashes': '\\'.repeat(60_000),
   'a degenerate model': 'the the the '.repeat(30_000),
+  'one line of 1 MB': 'word '.repeat(210_000),
   'deeply nested ordered lists': Array.from({ length: 300 }, (_, i) => '   '.repeat(i) + '1. x').join('\n'),
 };
 
@@ -93,12 +94,13 @@ describe('chat markdown: bounded rendering', () => {
     assert.strictEqual(fragment.innerHTML, div.innerHTML);
   });
 
-  it('never throws on any mix of markdown punctuation (property)', function () {
+  it('never throws or takes long on any mix of markdown punctuation (property)', function () {
     this.timeout(60_000);
     const alphabet = fc.constantFrom('>', '-', '*', '_', '`', '~', '[', ']', '(', ')', '#', '|', '!', '<', '\\', '1.', ' ', '  ', '\n', '\n\n', 'a', 'word', '```', '~~~', '- [ ]');
     fc.assert(
       fc.property(fc.array(alphabet, { maxLength: 3000 }).map((parts) => parts.join('')), (markdown) => {
-        const html = render(markdown);
+        const { value: html, ms } = timed(() => render(markdown));
+        assert.ok(ms < 300, `took ${ms.toFixed(0)} ms`);
         assert.strictEqual(typeof html, 'string');
         const letters = (markdown.match(/[a-z]/g) ?? []).length;
         assert.ok(textOf(html).replace(/[^a-z]/g, '').length >= letters - 10, 'letters lost');
