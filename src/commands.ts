@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { Services } from './services';
 import { CommandId } from './core/commandIds';
-import { clearApiKey, selectModel, selectProvider, setApiKey } from './providerCommands';
+import { clearApiKey, selectModel, selectProvider, setApiKey } from './providers/providerCommands';
 import { ContinueWriting } from './continueWriting/continueWriting';
 import { ChatPanel } from './chat/registerChat';
-import { TokenStatusItem } from './statusBar/tokenStatusItem';
+import { TokenStatusItem } from './tokens/tokenStatusItem';
 import { openSamplePassage, openWalkthrough } from './walkthrough/walkthrough';
 
 type CommandHandler = (...args: unknown[]) => unknown;
@@ -23,10 +23,10 @@ export interface Features {
 
 export function createCommands({ services, writing, chat, tokenStatus }: Features): Record<CommandId, CommandHandler> {
   return {
-    'inkwell.setApiKey': (providerId) => setApiKey(services.providers, typeof providerId === 'string' ? providerId : undefined),
-    'inkwell.clearApiKey': () => clearApiKey(services.providers),
-    'inkwell.selectProvider': () => selectProvider(services.providers),
-    'inkwell.selectModel': () => selectModel(services.providers),
+    'inkwell.setApiKey': (providerId) => setApiKey(services, typeof providerId === 'string' ? providerId : undefined),
+    'inkwell.clearApiKey': () => clearApiKey(services),
+    'inkwell.selectProvider': () => selectProvider(services),
+    'inkwell.selectModel': () => selectModel(services),
     'inkwell.showLog': () => services.log.show(),
     'inkwell.continueWriting': () => writing.run(),
     'inkwell.stop': () => writing.stopAll(),

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ProviderError } from './core/errors/providerError';
-import { redactSecrets } from './core/errors/redact';
+import type { SecretRegistry } from './core/errors/secretRegistry';
 import { ERROR_ACTION_TABLE, actionsFor } from './core/errors/errorActions';
 
 /** Anything thrown on the way to a provider, as a ProviderError (unknown throws become 'network'). */
@@ -11,8 +11,8 @@ export function toProviderError(error: unknown): ProviderError {
 }
 
 /** One line for the user: what happened, in the provider's words, and what to do — never a key. */
-export function describeError(error: unknown, secrets: readonly string[]): string {
-  return redactSecrets(toProviderError(error).userMessage, secrets);
+export function describeError(error: unknown, secrets: SecretRegistry): string {
+  return secrets.redact(toProviderError(error).userMessage);
 }
 
 /**
@@ -21,7 +21,7 @@ export function describeError(error: unknown, secrets: readonly string[]): strin
  */
 export async function showProviderError(
   error: unknown,
-  secrets: readonly string[],
+  secrets: SecretRegistry,
   doing: string,
   extra: string[] = [],
   /** The first sentence, when "<doing> failed." is not what happened (a stream that stopped part way). */

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { Services, createServices } from './services';
 import { createCommands, registerCommands } from './commands';
-import { registerModelStatusItem } from './statusBar/modelStatusItem';
+import { registerModelStatusItem } from './providers/modelStatusItem';
 import { ContinueWriting } from './continueWriting/continueWriting';
 import { registerChat } from './chat/registerChat';
-import { TokenStatusItem } from './statusBar/tokenStatusItem';
+import { TokenStatusItem } from './tokens/tokenStatusItem';
 import { registerWalkthroughContext } from './walkthrough/walkthrough';
 
 /** What the extension hands to its own integration tests (and to nobody else). */
@@ -22,8 +22,8 @@ export function activate(context: vscode.ExtensionContext): InkwellTestApi | und
     context.subscriptions.push(writing, tokenStatus);
     const chat = registerChat(context, services);
     registerCommands(context, createCommands({ services, writing, chat, tokenStatus }));
-    registerModelStatusItem(context, services.providers);
-    registerWalkthroughContext(context, services.providers);
+    registerModelStatusItem(context, services);
+    registerWalkthroughContext(context, services);
     return context.extensionMode === vscode.ExtensionMode.Test ? { services, tokenStatus } : undefined;
   } catch (error) {
     // VS Code does not show activation failures to the user; say it ourselves.

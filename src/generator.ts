@@ -2,10 +2,11 @@ import { ProviderError } from './core/errors/providerError';
 import { ChatMessage, GenerationMode, buildChatRequest, buildCompletionRequest } from './core/requests/buildRequest';
 import { SamplingSettings } from './core/providers/samplingParams';
 import { Usage } from './core/stream/completionStream';
-import { streamCompletion } from './core/http/streamCompletion';
 import { StreamMeter, streamBound } from './core/stream/streamBound';
 import { UsageTally } from './core/stream/usageTally';
-import { ActiveTarget, ProviderService } from './providerService';
+import type { ProviderAuth } from './providers/providerAuth';
+import type { ProviderHttp } from './providers/providerHttp';
+import type { ActiveTarget } from './providers/providerTargets';
 import { Settings } from './settings';
 import { Log } from './log';
 
@@ -42,7 +43,8 @@ export class Generator {
   private readonly rejectsSystem = new Set<string>();
 
   constructor(
-    private readonly providers: ProviderService,
+    private readonly auth: ProviderAuth,
+    private readonly http: ProviderHttp,
     private readonly log: Log,
   ) {}
 
@@ -51,9 +53,8 @@ export class Generator {
     const modelKey = `${target.profile.id} ${target.model}`;
     const fold = this.rejectsSystem.has(modelKey);
     let headers: Record<string, string>;
-    let secrets: string[];
     try {
-      ({ headers, secrets } = await this.providers.headers(target.profile, { interactive: true }));
+      headers = await this.auth.headers(target.profile, { interactive: true });
     } catch (error) {
       return { outcome: 'error', error: error instanceof ProviderError ? error : new ProviderError({ kind: 'no-key' }), tokens: 0, foldedSystemPrompt: fold };
     }
@@ -68,7 +69,7 @@ export class Generator {
       local.abort();
     }, limit.ms);
     try {
-      return await this.attempt(request, { fold, modelKey, headers, secrets, settings, signal: local, limit });
+      return await this.attempt(request, { fold, modelKey, headers, signal: local, limit });
     } finally {
       clearTimeout(deadline);
       request.signal.removeEventListener('abort', forward);
@@ -81,15 +82,13 @@ export class Generator {
       fold: boolean;
       modelKey: string;
       headers: Record<string, string>;
-      secrets: string[];
-      settings: Settings;
       /** Aborted by the caller, by a runaway stream, or by the generation's limit. */
       signal: AbortController;
       limit: { readonly ms: number; readonly passed: boolean };
     },
   ): Promise<GenerationResult> {
     const { target } = request;
-    const { headers, secrets, settings, signal: local } = run;
+    const { headers, signal: local } = run;
     let { fold } = run;
     let tokens = 0;
     let usage: Usage | undefined;
@@ -103,17 +102,13 @@ export class Generator {
       let outcome: GenerationResult['outcome'] = 'truncated';
       const meter = new StreamMeter(streamBound(request.sampling.max_tokens, request.sampling.n));
       let runaway = false;
-      const stream = streamCompletion(
+      const stream = this.http.streamCompletion(
         { url: built.url, headers, body: built.body, mode: request.mode, expectedChoices: request.sampling.n },
         {
           signal: local.signal,
-          timeouts: settings.timeouts,
           retry: {
-            maxRetries: settings.maxRetries,
             onRetry: ({ attempt, delayMs, error: cause }) => request.onWaiting?.(`retry ${attempt} in ${Math.ceil(delayMs / 1000)} s: ${cause.message}`),
           },
-          log: (line: string) => this.log.info(line),
-          secrets: [...secrets, ...this.log.knownSecrets()],
         },
       );
       for await (const piece of stream) {

@@ -472,9 +472,9 @@ export async function run(): Promise<void> {
   await config.update('inkwell.provider', 'infermatic', vscode.ConfigurationTarget.Global);
   await config.update('inkwell.model', MODEL, vscode.ConfigurationTarget.Global);
   await config.update('inkwell.contextSize', 16384, vscode.ConfigurationTarget.Global);
-  const profile = api.services.providers.profile('infermatic');
+  const profile = api.services.targets.profile('infermatic');
   if (!profile) throw new Error('no Infermatic profile');
-  await api.services.providers.keys.set(profile, KEY);
+  await api.services.keys.set(profile, KEY);
 
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: MANUSCRIPT });
   const editor = await vscode.window.showTextDocument(document, { preview: false });

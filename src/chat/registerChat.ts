@@ -23,7 +23,9 @@ export function registerChat(context: vscode.ExtensionContext, services: Service
   const warming = setTimeout(() => view.warm(), 0);
   context.subscriptions.push({ dispose: () => clearTimeout(warming) });
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    // Integration tests drive the panel through the same validation path as the webview.
+    // Integration tests drive the panel through the same validation path as the webview. The probe is
+    // made now so that it counts the first page's ready too.
+    session.probe();
     context.subscriptions.push(vscode.commands.registerCommand('inkwell.chat.testHook', () => ({ session, view })));
   }
   return {

@@ -8,6 +8,7 @@ import { GenerationResult } from '../generator';
 import { Settings } from '../settings';
 import { describeError, showProviderError } from '../errorMessages';
 import { StreamingInsertion } from './streamingInsertion';
+import { discardDefeated } from './discardWatch';
 import { TrackedPosition } from './trackedPosition';
 import { GenerationStatus } from './generationStatus';
 
@@ -66,10 +67,10 @@ export class ContinueWriting implements vscode.Disposable {
       void vscode.window.showInformationMessage('Inkwell is already writing in this document. Press Escape or run "Inkwell: Stop" first.');
       return notStarted();
     }
-    const target = this.services.providers.active();
+    const target = this.services.targets.active();
     if (!target.model) {
       const error = new ProviderError({ kind: 'no-model' });
-      void showProviderError(error, [], 'Continue Writing');
+      void showProviderError(error, this.services.secrets, 'Continue Writing');
       return notStarted(error);
     }
     const settings = Settings.forDocument(document);
@@ -113,7 +114,10 @@ export class ContinueWriting implements vscode.Disposable {
     const insertion = new StreamingInsertion(document, anchor);
     const documentTail = document.getText(new vscode.Range(document.positionAt(Math.max(0, document.offsetAt(anchor) - TAIL_CHARS)), anchor));
     const joiner = new SeamJoiner(mode, documentTail, fitted.text.slice(-TAIL_CHARS));
-    insertion.onDidStop(() => controller.abort());
+    insertion.onDidStop((reason) => {
+      this.services.log.info(`Continue Writing: stopped (${reason}) after ${insertion.editCount} edits; the document is ${document.isDirty ? 'dirty' : 'clean'}.`);
+      controller.abort();
+    });
     const startedAt = Date.now();
     let firstTokenAt: number | undefined;
     this.status.start();
@@ -170,19 +174,12 @@ export class ContinueWriting implements vscode.Disposable {
           `Inkwell: the document would not take the continuation (is it read-only?). What arrived is on the clipboard (${insertion.unwritten.length.toLocaleString('en-US')} characters).`,
         );
       }
-      if (insertion.stopReason === 'revert-defeated') {
-        // VS Code kept the tab and its text because Inkwell was writing when the writer discarded it.
-        void vscode.window
-          .showWarningMessage(
-            `Inkwell stopped writing into ${vscode.workspace.asRelativePath(document.uri)}: you reverted or closed it while text arrived, so VS Code kept the unsaved text. Revert again to discard it, or dismiss this to keep it.`,
-            'Revert and Close',
-            'Revert',
-          )
-          .then(async (choice) => {
-            if (!choice || document.isClosed) return;
-            await vscode.window.showTextDocument(document);
-            await vscode.commands.executeCommand(choice === 'Revert' ? 'workbench.action.files.revert' : 'workbench.action.revertAndCloseActiveEditor');
-          });
+      if (insertion.stopReason === 'revert-defeated') offerRevertAgain(document);
+      else if (insertion.stopReason === 'document-closed') {
+        void discardDefeated(document).then((defeated) => {
+          this.services.log.info(`Continue Writing: the close or revert ${defeated ? 'left the document open and dirty' : 'went through'}.`);
+          if (defeated) offerRevertAgain(document);
+        });
       }
       const why =
         insertion.stopReason === 'edit-refused'
@@ -195,7 +192,7 @@ export class ContinueWriting implements vscode.Disposable {
       this.status.end(`$(debug-stop) Inkwell: stopped at ${result.tokens} tokens`, why);
       return summary;
     }
-    const secrets = this.services.providers.knownSecrets();
+    const secrets = this.services.secrets;
     this.status.end('$(warning) Inkwell: cut short', result.error ? describeError(result.error, secrets) : undefined);
     const gotText = result.tokens > 0;
     const error = result.error ?? new ProviderError({ kind: 'cut' });
@@ -219,4 +216,27 @@ export class ContinueWriting implements vscode.Disposable {
     });
     return summary;
   }
+}
+
+/**
+ * VS Code kept the tab and its text because Inkwell was writing when the writer discarded it. Asked in
+ * a modal dialog: it answers the writer's own close or revert of a moment ago, and a notification
+ * raised while the close dialog goes away is put in the notification centre without a toast.
+ */
+function offerRevertAgain(document: vscode.TextDocument): void {
+  void vscode.window
+    .showWarningMessage(
+      `Inkwell stopped writing into ${vscode.workspace.asRelativePath(document.uri)}, but the unsaved text is still there.`,
+      {
+        modal: true,
+        detail: 'You closed or reverted it while text arrived, so VS Code kept the unsaved text. Revert to discard it, or cancel to keep it.',
+      },
+      'Revert and Close',
+      'Revert',
+    )
+    .then(async (choice) => {
+      if (!choice || document.isClosed) return;
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand(choice === 'Revert' ? 'workbench.action.files.revert' : 'workbench.action.revertAndCloseActiveEditor');
+    });
 }

@@ -36,8 +36,6 @@ export class StreamingInsertion implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private editsApplied = 0;
-  /** `editsApplied` when the insertion stopped: an edit that lands after a stop is counted past it. */
-  private editsAtStop = 0;
   private stoppedBy: InsertionStop | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly stopEmitter = new vscode.EventEmitter<InsertionStop>();
@@ -125,11 +123,6 @@ export class StreamingInsertion implements vscode.Disposable {
     this.heldCarriageReturn = false;
     this.clearTimer();
     await this.flushing;
-    if (this.stoppedBy === 'document-closed' && this.editsApplied > this.editsAtStop && !this.document.isClosed && this.document.isDirty) {
-      // A revert announced itself clean, so Inkwell stopped, but an edit already on its way landed after it:
-      // VS Code keeps the tab and that text. The same ending as a defeated revert, and the same answer.
-      this.stoppedBy = 'revert-defeated';
-    }
     if (this.stoppedBy) return;
     await this.flush(true);
   }
@@ -137,7 +130,6 @@ export class StreamingInsertion implements vscode.Disposable {
   private stop(reason: InsertionStop): void {
     if (this.stoppedBy) return;
     this.stoppedBy = reason;
-    this.editsAtStop = this.editsApplied;
     // Text the document refused is handed back, never dropped (see `unwritten`).
     if (reason === 'edit-refused') this.refused = this.pending;
     // What is in the document stays; nothing more is written where the writer has taken over: no

@@ -2,7 +2,6 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import * as vscode from 'vscode';
 import { serverRoot } from '../core/providers/providerProfile';
-import { sendJson } from '../core/http/providerClient';
 import {
   ContextSize,
   ServerCounter,
@@ -15,9 +14,11 @@ import {
   resolveContextSize,
   serverCountRequest,
 } from '../core/tokens';
-import { ActiveTarget, ProviderService } from '../providerService';
+import type { ModelLists } from '../providers/modelLists';
+import type { ProviderAuth } from '../providers/providerAuth';
+import type { ProviderHttp } from '../providers/providerHttp';
+import type { ActiveTarget } from '../providers/providerTargets';
 import { Settings } from '../settings';
-import { Log } from '../log';
 
 export type { ContextSize };
 
@@ -41,8 +42,7 @@ export class TokenService implements vscode.Disposable {
 
   constructor(
     context: vscode.ExtensionContext,
-    private readonly providers: ProviderService,
-    private readonly log: Log,
+    private readonly providers: { auth: ProviderAuth; models: ModelLists; http: ProviderHttp },
   ) {
     const dist = path.join(context.extensionPath, 'dist');
     this.worker = new TokenizerWorkerClient(
@@ -89,16 +89,14 @@ export class TokenService implements vscode.Disposable {
       const request = serverCountRequest(profile.tokenCount, model, text);
       if (!request) throw new Error('no token route');
       // Never interactive: a background count must not ask about keys.
-      const { headers, secrets } = await this.providers.headers(profile, { interactive: false });
-      const { json } = await sendJson({
+      const headers = await this.providers.auth.headers(profile, { interactive: false });
+      const { json } = await this.providers.http.sendJson({
         url: `${serverRoot(profile.baseUrl)}${request.path}`,
         method: 'POST',
         headers,
         body: request.body,
         signal,
-        timeouts: { ...new Settings().timeouts, firstByteMs: 15_000 },
-        log: (line) => this.log.info(line),
-        secrets: [...secrets, ...this.log.knownSecrets()],
+        timeouts: { firstByteMs: 15_000 },
       });
       return parseServerCount(profile.tokenCount, json);
     };
@@ -116,7 +114,7 @@ export class TokenService implements vscode.Disposable {
   async contextSize(target: ActiveTarget, settings: Settings): Promise<ContextSize> {
     return resolveContextSize({
       model: target.model,
-      fromProvider: this.learnedContext.get(`${target.profile.id} ${target.model}`) ?? (await this.providers.providerContextSize(target)),
+      fromProvider: this.learnedContext.get(`${target.profile.id} ${target.model}`) ?? (await this.providers.models.contextSize(target)),
       setting: settings.contextSizeOverride,
       fallback: DEFAULT_CONTEXT,
     });

@@ -2,7 +2,7 @@
 // through a completion event; the two that depend on state (a usable key, a chosen model) read the
 // context keys kept here, so a writer who already has a key sees that step done at once.
 import * as vscode from 'vscode';
-import { ProviderService } from '../providerService';
+import type { Services } from '../services';
 import { Settings } from '../settings';
 
 /** `publisher.name#walkthroughId`, as VS Code's openWalkthrough command takes it. */
@@ -22,19 +22,19 @@ chandler's shop, shut these three years, was standing open.
 `;
 
 /** Keeps the walkthrough's context keys true to the active provider and model. */
-export function registerWalkthroughContext(context: vscode.ExtensionContext, providers: ProviderService): void {
+export function registerWalkthroughContext(context: vscode.ExtensionContext, services: Pick<Services, 'targets' | 'keys'>): void {
   let latest = 0;
   const update = async () => {
     const run = ++latest;
-    const { profile } = providers.active();
-    const lookup = await providers.keys.lookup(profile);
+    const { profile } = services.targets.active();
+    const lookup = await services.keys.lookup(profile);
     if (run !== latest) return; // a newer update is under way
     const ready = lookup.status === 'ok' || lookup.status === 'not-needed';
     await vscode.commands.executeCommand('setContext', PROVIDER_READY_CONTEXT, ready);
     await vscode.commands.executeCommand('setContext', MODEL_CHOSEN_CONTEXT, new Settings().model !== '');
   };
   const refresh = () => void update().catch(() => undefined);
-  context.subscriptions.push(providers.onDidChange(refresh));
+  context.subscriptions.push(services.targets.onDidChange(refresh));
   refresh();
 }
 

@@ -153,17 +153,18 @@ describe('Continue Writing (e2e)', function () {
     const stopped = await server.waitForRequest((r) => r.path.endsWith('/completions') && r.aborted, 5000);
     assert.equal(stopped.completed, false, 'the request ran on after the tab was closed');
     // VS Code's revert gives up if a flush lands while it reads the file (it keeps the tab rather
-    // than lose an edit); Inkwell then stops and offers the revert again.
-    const warning = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'Inkwell stopped writing into' });
-    const closed = tab.waitFor({ state: 'detached', timeout: 5000 }).then(() => 'closed' as const);
-    const warned = warning.waitFor({ timeout: 5000 }).then(() => 'warned' as const);
-    if ((await Promise.race([closed, warned])) === 'warned') {
+    // than lose an edit); Inkwell then stops and asks, in a dialog, whether to revert again.
+    const question = wb.page.locator('.monaco-dialog-box', { hasText: 'Inkwell stopped writing into chapter-02.md' });
+    // Promise.any: the one that does not happen times out later, handled.
+    const outcome = await Promise.any([
+      tab.waitFor({ state: 'detached', timeout: 8000 }).then(() => 'closed' as const),
+      question.waitFor({ timeout: 8000 }).then(() => 'asked' as const),
+    ]);
+    if (outcome === 'asked') {
       await wb.screenshot('continue-6-revert-defeated');
-      await warning.locator('.monaco-button', { hasText: 'Revert and Close' }).click();
+      await question.locator('.monaco-button', { hasText: 'Revert and Close' }).click();
       await tab.waitFor({ state: 'detached', timeout: 5000 });
     }
-    await closed.catch(() => undefined);
-    await warned.catch(() => undefined);
     await wb.screenshot('continue-6-tab-closed');
   });
 

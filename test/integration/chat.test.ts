@@ -26,15 +26,15 @@ async function chat(): Promise<ChatHook> {
 
 /** Opens the real panel and waits for its page to say ready (the handshake). */
 async function openPanel(hook: ChatHook): Promise<void> {
-  const before = hook.session.stats.readyCount;
+  const before = hook.session.probe().readyCount;
   await vscode.commands.executeCommand('inkwell.chat.focus');
-  if (hook.session.stats.readyCount > before) return;
-  await waitFor('the chat webview to say ready', () => hook.session.stats.readyCount > before || (before > 0 && hook.view.isResolved), 20_000);
+  if (hook.session.probe().readyCount > before) return;
+  await waitFor('the chat webview to say ready', () => hook.session.probe().readyCount > before || (before > 0 && hook.view.isResolved), 20_000);
 }
 
 function record(hook: ChatHook): { posted: ExtensionToWebview[]; dispose(): void } {
   const posted: ExtensionToWebview[] = [];
-  const subscription = hook.session.onDidPost((m) => posted.push(m));
+  const subscription = hook.session.probe().onDidPost((m) => posted.push(m));
   return { posted, dispose: () => subscription.dispose() };
 }
 
@@ -78,7 +78,7 @@ describe('chat panel (integration)', function () {
 
   it('the real webview loaded and said ready', () => {
     assert.ok(hook.view.isResolved);
-    assert.ok(hook.session.stats.readyCount >= 1);
+    assert.ok(hook.session.probe().readyCount >= 1);
   });
 
   it('sends a message and streams the reply', async () => {
@@ -286,7 +286,7 @@ describe('chat panel (integration)', function () {
     await send(hook, 'Name the lighthouse.');
     await hook.session.idle();
     const before = hook.session.store.current;
-    const readyBefore = hook.session.stats.readyCount;
+    const readyBefore = hook.session.probe().readyCount;
     const rec = record(hook);
     try {
       // Hiding the sidebar drops the webview's page; showing it again loads a fresh one.
@@ -294,7 +294,7 @@ describe('chat panel (integration)', function () {
       await waitFor('the panel to hide', () => !hook.view.isVisible);
       await vscode.commands.executeCommand('workbench.view.extension.inkwell');
       await vscode.commands.executeCommand('inkwell.chat.focus');
-      await waitFor('the new page to say ready', () => hook.session.stats.readyCount > readyBefore, 20_000);
+      await waitFor('the new page to say ready', () => hook.session.probe().readyCount > readyBefore, 20_000);
       const fed = rec.posted.find((m) => m.type === 'conversation');
       assert.ok(fed && fed.type === 'conversation');
       assert.equal(fed.conversation.id, before.id);

@@ -215,7 +215,7 @@ describe('Continue Writing', function () {
     server.setScenario({ error: { kind: 'rateLimit', retryAfterSeconds: 1 }, failTimes: 1 });
     const waiting: string[] = [];
     const result = await api.services.generator.generate({
-      target: api.services.providers.active(),
+      target: api.services.targets.active(),
       mode: 'completion',
       sampling: { max_tokens: 20 },
       prompt: 'Busy.',

@@ -11,10 +11,10 @@ describe('providers, keys and models', () => {
     const api = await inkwell();
     const server = await serverAsInfermatic();
     try {
-      const profile = api.services.providers.profile('infermatic')!;
-      const models = await api.services.providers.listModels(profile, { interactive: false, refresh: true });
+      const profile = api.services.targets.profile('infermatic')!;
+      const models = await api.services.models.list(profile, { interactive: false, refresh: true });
       assert.ok(models.some((m) => m.id === 'Midnight-Miqu-70B-v1.5'));
-      const again = await api.services.providers.listModels(profile, { interactive: false });
+      const again = await api.services.models.list(profile, { interactive: false });
       assert.deepEqual(again, models);
       const listed = server.requests.filter((r) => r.path === '/v1/models');
       assert.equal(listed.length, 1);
@@ -29,9 +29,9 @@ describe('providers, keys and models', () => {
     const canary = 'sk-canary-7f3e9a1c5b';
     const server = await serverAsInfermatic({ apiKeys: ['another-key'] });
     try {
-      const profile = api.services.providers.profile('infermatic')!;
-      await api.services.providers.keys.set(profile, canary);
-      await assert.rejects(api.services.providers.listModels(profile, { interactive: false, refresh: true }), (error: Error & { kind?: string; status?: number }) => {
+      const profile = api.services.targets.profile('infermatic')!;
+      await api.services.keys.set(profile, canary);
+      await assert.rejects(api.services.models.list(profile, { interactive: false, refresh: true }), (error: Error & { kind?: string; status?: number }) => {
         assert.equal(error.kind, 'auth');
         assert.equal(error.status, 401);
         assert.match(error.message, /Authentication Error/);
@@ -51,9 +51,9 @@ describe('providers, keys and models', () => {
     const api = await inkwell();
     const server = await serverAsInfermatic();
     try {
-      const profile = api.services.providers.profile('infermatic')!;
-      await assert.rejects(api.services.providers.tryKey(profile, 'sk-wrong-key-000'), (e: Error & { kind?: string }) => e.kind === 'auth');
-      const lookup = await api.services.providers.keys.lookup(profile);
+      const profile = api.services.targets.profile('infermatic')!;
+      await assert.rejects(api.services.models.tryKey(profile, 'sk-wrong-key-000'), (e: Error & { kind?: string }) => e.kind === 'auth');
+      const lookup = await api.services.keys.lookup(profile);
       assert.deepEqual(lookup, { status: 'ok', key: TEST_KEY, from: 'secrets' });
     } finally {
       await server.close();
@@ -62,7 +62,7 @@ describe('providers, keys and models', () => {
 
   it('brings back the model last used with a provider when switching to it', async () => {
     const api = await inkwell();
-    const providers = api.services.providers;
+    const providers = api.services.targets;
     await setUserSetting('inkwell.provider', 'infermatic');
     await setUserSetting('inkwell.model', 'Midnight-Miqu-70B-v1.5');
     await providers.selectProvider('aimlapi');
@@ -80,8 +80,8 @@ describe('providers, keys and models', () => {
     const server = await serverAsInfermatic();
     try {
       server.setScenario({ appliesTo: 'all', redirect: { location: capture.url, status: 307 } });
-      const profile = api.services.providers.profile('infermatic')!;
-      await assert.rejects(api.services.providers.listModels(profile, { interactive: false, refresh: true }), /redirect/i);
+      const profile = api.services.targets.profile('infermatic')!;
+      await assert.rejects(api.services.models.list(profile, { interactive: false, refresh: true }), /redirect/i);
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(capture.requests.length, 0, 'the redirect target received a request');
     } finally {
@@ -95,9 +95,9 @@ describe('providers, keys and models', () => {
     const second = await startProviderTestServer({ maxLifetimeMs: 60_000 });
     try {
       await setUserSetting('inkwell.infermatic.baseUrl', second.url);
-      const profile = api.services.providers.profile('infermatic')!;
+      const profile = api.services.targets.profile('infermatic')!;
       assert.equal(profile.baseUrl, second.url);
-      await assert.rejects(api.services.providers.listModels(profile, { interactive: false, refresh: true }), /was not sent/);
+      await assert.rejects(api.services.models.list(profile, { interactive: false, refresh: true }), /was not sent/);
       assert.equal(second.requests.length, 0);
     } finally {
       await Promise.all([first.close(), second.close()]);
@@ -107,18 +107,18 @@ describe('providers, keys and models', () => {
   it('asks before sending a key from the environment to an address other than the provider’s own', async () => {
     const api = await inkwell();
     const server = await startProviderTestServer({ apiKeys: ['env-key'], maxLifetimeMs: 60_000 });
-    const profileNow = () => api.services.providers.profile('infermatic')!;
+    const profileNow = () => api.services.targets.profile('infermatic')!;
     // The tests run inside the extension host, so this is the environment Inkwell reads.
     const previous = process.env.INFERMATIC_API_KEY;
     process.env.INFERMATIC_API_KEY = 'env-key';
     try {
-      await api.services.providers.keys.clear(profileNow());
+      await api.services.keys.clear(profileNow());
       await setUserSetting('inkwell.infermatic.baseUrl', server.url);
-      await assert.rejects(api.services.providers.listModels(profileNow(), { interactive: false, refresh: true }), /was not sent/);
+      await assert.rejects(api.services.models.list(profileNow(), { interactive: false, refresh: true }), /was not sent/);
       assert.equal(server.requests.length, 0, 'the environment key went to a new address unasked');
       // What "Send Key There" in the question does; from then on that address gets the key.
-      await api.services.providers.keys.rebind(profileNow());
-      await api.services.providers.listModels(profileNow(), { interactive: false, refresh: true });
+      await api.services.keys.rebind(profileNow());
+      await api.services.models.list(profileNow(), { interactive: false, refresh: true });
       assert.equal(server.requests[0]?.authorization, 'Bearer env-key');
     } finally {
       if (previous === undefined) delete process.env.INFERMATIC_API_KEY;
@@ -148,9 +148,9 @@ describe('providers, keys and models', () => {
       try {
         // The workspace file is loaded once its workspace-scopable setting shows through.
         await waitFor('workspace settings to load', () => vscode.workspace.getConfiguration('inkwell').get('sampling.temperature') === marker, 15_000);
-        const profile = api.services.providers.profile('infermatic')!;
+        const profile = api.services.targets.profile('infermatic')!;
         assert.equal(profile.baseUrl, server.url);
-        await api.services.providers.listModels(profile, { interactive: false, refresh: true });
+        await api.services.models.list(profile, { interactive: false, refresh: true });
         assert.ok(server.requests.some((r) => r.path === '/v1/models'));
         assert.equal(capture.requests.length, 0, 'a workspace setting redirected a request');
       } finally {
@@ -167,7 +167,7 @@ describe('providers, keys and models', () => {
       await setUserSetting('inkwell.providers', [{ name: 'Local llama', kind: 'llamacpp', baseUrl: server.url }]);
       await setUserSetting('inkwell.provider', 'local-llama');
       await setUserSetting('inkwell.model', 'rocinante.gguf');
-      assert.deepEqual(await api.services.contextSize(api.services.providers.active()), { tokens: 12288, source: 'provider' });
+      assert.deepEqual(await api.services.contextSize(api.services.targets.active()), { tokens: 12288, source: 'provider' });
     } finally {
       await server.close();
     }
@@ -180,12 +180,12 @@ describe('providers, keys and models', () => {
       await setUserSetting('inkwell.providers', [{ name: 'Local vLLM', kind: 'vllm', baseUrl: server.url }]);
       await setUserSetting('inkwell.provider', 'local-vllm');
       await setUserSetting('inkwell.model', 'anthracite-org/magnum-v4-72b');
-      const target = api.services.providers.active();
+      const target = api.services.targets.active();
       assert.equal(target.profile.id, 'local-vllm');
       assert.deepEqual(await api.services.contextSize(target), { tokens: 32768, source: 'provider' });
       await setUserSetting('inkwell.model', 'some-unlisted-model');
       await setUserSetting('inkwell.contextSize', 4096);
-      assert.deepEqual(await api.services.contextSize(api.services.providers.active()), { tokens: 4096, source: 'setting' });
+      assert.deepEqual(await api.services.contextSize(api.services.targets.active()), { tokens: 4096, source: 'setting' });
     } finally {
       await server.close();
     }

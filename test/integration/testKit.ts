@@ -40,10 +40,10 @@ export async function serverAsInfermatic(
   await setUserSetting('inkwell.infermatic.baseUrl', server.url);
   await setUserSetting('inkwell.provider', 'infermatic');
   await setUserSetting('inkwell.model', model);
-  const profile = api.services.providers.profile('infermatic');
+  const profile = api.services.targets.profile('infermatic');
   assert.ok(profile);
   assert.equal(profile.baseUrl, server.url);
-  await api.services.providers.keys.set(profile, TEST_KEY);
+  await api.services.keys.set(profile, TEST_KEY);
   return server;
 }
 

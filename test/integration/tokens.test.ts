@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { startProviderTestServer, type ProviderTestServer } from '../server/providerTestServer';
-import type { TokenStatusState } from '../../src/statusBar/tokenStatusItem';
+import type { TokenStatusState } from '../../src/tokens/tokenStatusItem';
 import { closeAllEditors, inkwell, openDocument, resetUserSettings, serverAsInfermatic, setUserSetting, waitFor } from './testKit';
 
 async function shown(predicate: (s: TokenStatusState) => boolean, what: string, timeoutMs = 10_000): Promise<TokenStatusState> {

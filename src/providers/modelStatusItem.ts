@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ProviderService } from '../providerService';
+import type { Services } from '../services';
 
 /** Shortens `org/Some-Model-70B-v2.3-FP8-Dynamic` for the status bar; the tooltip has the full id. */
 export function shortModelName(model: string): string {
@@ -8,13 +8,13 @@ export function shortModelName(model: string): string {
 }
 
 /** The active provider and model; clicking opens Select Model. */
-export function registerModelStatusItem(context: vscode.ExtensionContext, service: ProviderService): void {
+export function registerModelStatusItem(context: vscode.ExtensionContext, services: Pick<Services, 'targets' | 'keys'>): void {
   const item = vscode.window.createStatusBarItem('inkwell.model', vscode.StatusBarAlignment.Right, 100);
   item.name = 'Inkwell Model';
   item.command = 'inkwell.selectModel';
   const update = async () => {
-    const { profile, model } = service.active();
-    const key = (await service.keys.lookup(profile)).status;
+    const { profile, model } = services.targets.active();
+    const key = (await services.keys.lookup(profile)).status;
     const needsKey = key === 'none' || key === 'lost';
     item.text = `$(feather) ${profile.label} · ${model ? shortModelName(model) : 'no model'}${needsKey ? ' $(key)' : ''}`;
     const tooltip = new vscode.MarkdownString(
@@ -28,5 +28,5 @@ export function registerModelStatusItem(context: vscode.ExtensionContext, servic
     item.show();
   };
   void update();
-  context.subscriptions.push(item, service.onDidChange(() => void update()));
+  context.subscriptions.push(item, services.targets.onDidChange(() => void update()));
 }

@@ -46,7 +46,7 @@ export class TokenStatusItem implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (Settings.affects(e)) this.schedule(0);
       }),
-      services.providers.onDidChange(() => this.schedule(0)),
+      services.targets.onDidChange(() => this.schedule(0)),
     );
     this.schedule(0);
   }
@@ -74,7 +74,7 @@ export class TokenStatusItem implements vscode.Disposable {
     const selections = editor.selections.filter((s) => !s.isEmpty);
     const scope = selections.length ? 'selection' : 'document';
     const text = selections.length ? selections.map((s) => editor.document.getText(s)).join('\n') : editor.document.getText();
-    const target = this.services.providers.active();
+    const target = this.services.targets.active();
     const settings = Settings.forDocument(editor.document);
     try {
       const context = await this.services.contextSize(target, settings);

@@ -1,16 +1,30 @@
 import * as vscode from 'vscode';
-import { ProviderProfile } from './core/providers/providerProfile';
-import { describeError, showProviderError, toProviderError } from './errorMessages';
-import { redactSecrets } from './core/errors/redact';
-import { ProviderService } from './providerService';
+import { ProviderProfile } from '../core/providers/providerProfile';
+import { describeError, showProviderError, toProviderError } from '../errorMessages';
+import type { Services } from '../services';
+import type { ConfirmKeyOrigin } from './providerAuth';
+
+/** What the provider commands use. */
+type ProviderServices = Pick<Services, 'targets' | 'keys' | 'models' | 'secrets'>;
+
+/** The question before a key goes to a provider's new address: modal, so it cannot be missed. */
+export const confirmKeyOrigin: ConfirmKeyOrigin = async (profile, storedOrigin, currentOrigin) => {
+  const send = 'Send Key There';
+  const choice = await vscode.window.showWarningMessage(
+    `${profile.label}'s address changed from ${storedOrigin} to ${currentOrigin}. Send your ${profile.label} key to the new address?`,
+    { modal: true },
+    send,
+  );
+  return choice === send;
+};
 
 const MANUAL_ENTRY = '$(edit) Enter a model id…';
 const REFRESH = '$(refresh) Refresh the list';
 
-async function pickProvider(service: ProviderService, placeHolder: string): Promise<ProviderProfile | undefined> {
-  const active = service.active().profile;
+async function pickProvider(services: ProviderServices, placeHolder: string): Promise<ProviderProfile | undefined> {
+  const active = services.targets.active().profile;
   const keyed = await Promise.all(
-    service.profiles().map(async (p) => ({ p, status: (await service.keys.lookup(p)).status })),
+    services.targets.profiles().map(async (p) => ({ p, status: (await services.keys.lookup(p)).status })),
   );
   const picked = await vscode.window.showQuickPick(
     keyed.map(({ p, status }) => ({
@@ -27,10 +41,10 @@ async function pickProvider(service: ProviderService, placeHolder: string): Prom
 }
 
 /** Set API Key: a password box, then the key is tried at once by listing models. */
-export async function setApiKey(service: ProviderService, providerId?: string): Promise<void> {
+export async function setApiKey(services: ProviderServices, providerId?: string): Promise<void> {
   const profile =
-    (typeof providerId === 'string' ? service.profile(providerId) : undefined) ??
-    (await pickProvider(service, 'Which provider is this key for?'));
+    (typeof providerId === 'string' ? services.targets.profile(providerId) : undefined) ??
+    (await pickProvider(services, 'Which provider is this key for?'));
   if (!profile) return;
   const key = await vscode.window.showInputBox({
     title: `Inkwell: API key for ${profile.label}`,
@@ -43,57 +57,57 @@ export async function setApiKey(service: ProviderService, providerId?: string): 
   try {
     const models = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Inkwell: checking your ${profile.label} key…` },
-      () => service.tryKey(profile, key.trim()),
+      () => services.models.tryKey(profile, key.trim()),
     );
-    await service.keys.set(profile, key);
+    await services.keys.set(profile, key);
     const switchTo = 'Use It Now';
     const choice = await vscode.window.showInformationMessage(
       `Inkwell: your ${profile.label} key works (${models.length} model${models.length === 1 ? '' : 's'} available).`,
-      ...(service.active().profile.id === profile.id ? ['Select Model'] : [switchTo]),
+      ...(services.targets.active().profile.id === profile.id ? ['Select Model'] : [switchTo]),
     );
-    if (choice === switchTo) await service.selectProvider(profile.id);
+    if (choice === switchTo) await services.targets.selectProvider(profile.id);
     if (choice === switchTo || choice === 'Select Model') await vscode.commands.executeCommand('inkwell.selectModel');
   } catch (error) {
     const e = toProviderError(error);
-    const why = redactSecrets(e.message, [...service.knownSecrets(), key]);
+    const why = services.secrets.redact(e.message);
     if (e.kind === 'auth' || e.kind === 'forbidden') {
       // The refused key is not kept; a key stored before stays as it was.
       const again = 'Enter Another Key';
       const choice = await vscode.window.showErrorMessage(`Inkwell: ${profile.label} refused this key, so it was not saved. ${why}`, again);
-      if (choice === again) await setApiKey(service, profile.id);
+      if (choice === again) await setApiKey(services, profile.id);
       return;
     }
     // The key may be fine and the server unreachable: keep it, say what happened.
-    await service.keys.set(profile, key);
+    await services.keys.set(profile, key);
     await vscode.window.showWarningMessage(
-      `Inkwell: the key for ${profile.label} is saved, but it could not be checked. ${describeError(e, [...service.knownSecrets(), key])}`,
+      `Inkwell: the key for ${profile.label} is saved, but it could not be checked. ${describeError(e, services.secrets)}`,
     );
   }
 }
 
-export async function clearApiKey(service: ProviderService): Promise<void> {
-  const profile = await pickProvider(service, 'Clear the key of which provider?');
+export async function clearApiKey(services: ProviderServices): Promise<void> {
+  const profile = await pickProvider(services, 'Clear the key of which provider?');
   if (!profile) return;
-  await service.keys.clear(profile);
+  await services.keys.clear(profile);
   void vscode.window.showInformationMessage(`Inkwell: the ${profile.label} key was removed.`);
 }
 
-export async function selectProvider(service: ProviderService): Promise<void> {
-  const profile = await pickProvider(service, 'Choose the provider Inkwell writes with');
+export async function selectProvider(services: ProviderServices): Promise<void> {
+  const profile = await pickProvider(services, 'Choose the provider Inkwell writes with');
   if (!profile) return;
-  await service.selectProvider(profile.id);
-  const status = (await service.keys.lookup(profile)).status;
+  await services.targets.selectProvider(profile.id);
+  const status = (await services.keys.lookup(profile)).status;
   if (status === 'none' || status === 'lost') {
     const set = 'Set API Key';
     if ((await vscode.window.showInformationMessage(`Inkwell: ${profile.label} needs an API key.`, set)) === set) {
-      await setApiKey(service, profile.id);
+      await setApiKey(services, profile.id);
     }
   }
 }
 
 /** Select Model: the provider's list (searchable, cached for the session), or a typed id. */
-export async function selectModel(service: ProviderService): Promise<void> {
-  const { profile, model: current } = service.active();
+export async function selectModel(services: ProviderServices): Promise<void> {
+  const { profile, model: current } = services.targets.active();
   type Item = vscode.QuickPickItem & { model?: string };
   const quickPick = vscode.window.createQuickPick<Item>();
   quickPick.title = `Inkwell: ${profile.label} models`;
@@ -108,7 +122,7 @@ export async function selectModel(service: ProviderService): Promise<void> {
   const load = async (refresh: boolean) => {
     quickPick.busy = true;
     try {
-      const models = await service.listModels(profile, { interactive: true, refresh });
+      const models = await services.models.list(profile, { interactive: true, refresh });
       quickPick.items = [
         ...models.map((m) => ({
           label: m.id,
@@ -126,7 +140,7 @@ export async function selectModel(service: ProviderService): Promise<void> {
     } catch (error) {
       quickPick.items = [{ label: MANUAL_ENTRY, alwaysShow: true }, { label: REFRESH, alwaysShow: true }];
       quickPick.placeholder = 'The list could not be loaded: type a model id and press Enter';
-      void showProviderError(error, service.knownSecrets(), `listing ${profile.label}'s models`);
+      void showProviderError(error, services.secrets, `listing ${profile.label}'s models`);
     } finally {
       quickPick.busy = false;
     }
@@ -151,5 +165,5 @@ export async function selectModel(service: ProviderService): Promise<void> {
     quickPick.onDidHide(() => resolve(undefined));
   });
   quickPick.dispose();
-  if (chosen?.trim()) await service.selectModel(chosen.trim());
+  if (chosen?.trim()) await services.targets.selectModel(chosen.trim());
 }

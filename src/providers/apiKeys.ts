@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { ProviderProfile, originOf } from './core/providers/providerProfile';
-import { Log } from './log';
+import { ProviderProfile, originOf } from '../core/providers/providerProfile';
+import type { SecretRegistry } from '../core/errors/secretRegistry';
 
 interface StoredKey {
   key: string;
@@ -27,7 +27,8 @@ export class ApiKeyStore {
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly globalState: vscode.Memento,
-    private readonly log: Log,
+    /** Every key read or given is remembered here, so it is masked wherever text is shown. */
+    private readonly known: SecretRegistry,
   ) {}
 
   get onDidChange(): vscode.Event<vscode.SecretStorageChangeEvent> {
@@ -40,7 +41,7 @@ export class ApiKeyStore {
 
   async set(profile: ProviderProfile, key: string): Promise<void> {
     const stored: StoredKey = { key: key.trim(), origin: originOf(profile.baseUrl) };
-    this.log.rememberSecret(stored.key);
+    this.known.remember(stored.key);
     await this.secrets.store(secretName(profile.id), JSON.stringify(stored));
     const ever = new Set(this.globalState.get<string[]>(EVER_STORED, []));
     ever.add(profile.id);
@@ -63,7 +64,7 @@ export class ApiKeyStore {
         stored = undefined;
       }
       if (stored && typeof stored.key === 'string' && stored.key) {
-        this.log.rememberSecret(stored.key);
+        this.known.remember(stored.key);
         const currentOrigin = originOf(profile.baseUrl);
         if (stored.origin !== currentOrigin) {
           return { status: 'origin-changed', storedOrigin: stored.origin, currentOrigin };
@@ -73,7 +74,7 @@ export class ApiKeyStore {
     }
     const fromEnv = profile.apiKeyEnvVar ? process.env[profile.apiKeyEnvVar]?.trim() : undefined;
     if (fromEnv) {
-      this.log.rememberSecret(fromEnv);
+      this.known.remember(fromEnv);
       const currentOrigin = originOf(profile.baseUrl);
       const meantFor = profile.apiKeyEnvOrigin;
       if (meantFor && meantFor !== currentOrigin && !this.environmentOrigins().includes(envOriginKey(profile.id, currentOrigin))) {

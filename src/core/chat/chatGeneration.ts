@@ -1,0 +1,118 @@
+// One chat reply, from the budget check to its final status: the logic of the chat's generation,
+// apart from VS Code (see chatPorts.ts).
+import { chatTemplateOverhead } from '../continuation/promptWindow';
+import { actionsFor } from '../errors/errorActions';
+import { ProviderError } from '../errors/providerError';
+import { assertNever } from '../protocol/chatProtocol';
+import { applyPreset, findPreset } from './samplingPresets';
+import type { ChatHost, ChatModel, ChatTarget, ChatTimers } from './chatPorts';
+import { ChatTurn, Conversation, modelMessages } from './transcript';
+
+/** Streamed text goes to the page in batches this far apart. */
+export const STREAM_FLUSH_MS = 30;
+/** While a reply streams, its conversation is saved at most this often. */
+export const SAVE_WHILE_STREAMING_MS = 1000;
+
+/** The text a conversation's token count is taken over: what the model is sent, message by message. */
+export function countedText(messages: readonly { content: string }[]): string {
+  return messages.map((m) => m.content).join('\n\n');
+}
+
+export interface ReplyOutlet {
+  /** Text that arrived, for the page. */
+  appendText(text: string): void;
+  /** The reply's status or error changed. */
+  turnChanged(): void;
+  /** The conversation should be written to storage (throttled by the caller's clock). */
+  save(): void;
+}
+
+export interface ReplyJob {
+  conversation: Conversation;
+  reply: ChatTurn;
+  target: ChatTarget;
+  systemPrompt: string;
+  signal: AbortSignal;
+}
+
+/** Runs the generation for `job.reply` and leaves the reply in its final state. */
+export async function generateReply(job: ReplyJob, deps: { host: ChatHost; model: ChatModel; timers: ChatTimers }, out: ReplyOutlet): Promise<void> {
+  const { conversation, reply, target } = job;
+  const { host, model, timers } = deps;
+  const fail = (error: ProviderError, status: 'error' | 'cut' = 'error') => {
+    reply.status = status;
+    reply.error = host.describeError(error);
+    reply.errorActions = ['retry', ...actionsFor(error)];
+    out.turnChanged();
+  };
+  if (!target.model) return fail(new ProviderError({ kind: 'no-model' }));
+  const settings = host.settings();
+  const sampling = applyPreset(settings.sampling, findPreset(conversation.presetId));
+  delete sampling.n; // the panel shows one reply
+  const messages = modelMessages(conversation, job.systemPrompt, conversation.messages.indexOf(reply));
+
+  // A conversation longer than the context is refused with the numbers (docs/security.md, item 19).
+  try {
+    const { used, context } = await model.measure(countedText(messages), target);
+    const overhead = chatTemplateOverhead(messages.length);
+    if (used + overhead + sampling.max_tokens > context) {
+      reply.status = 'error';
+      reply.error =
+        `The conversation is about ${(used + overhead).toLocaleString('en-US')} tokens; with ${sampling.max_tokens} kept for the reply ` +
+        `it does not fit in ${target.model}'s ${context.toLocaleString('en-US')}. Nothing was sent. Start a new chat, or edit an earlier message.`;
+      reply.errorActions = ['retry'];
+      out.turnChanged();
+      return;
+    }
+  } catch (error) {
+    host.log(`Chat: the token count failed (${String(error)}); sending without the check.`);
+  }
+
+  let pending = '';
+  let flushTimer: unknown;
+  let lastSave = timers.now();
+  const flush = () => {
+    flushTimer = undefined;
+    if (!pending) return;
+    out.appendText(pending);
+    pending = '';
+    if (timers.now() - lastSave > SAVE_WHILE_STREAMING_MS) {
+      lastSave = timers.now();
+      out.save();
+    }
+  };
+  const result = await model.generate({
+    target,
+    sampling,
+    messages,
+    signal: job.signal,
+    onText: (index, text) => {
+      if (index !== 0 || !text) return;
+      reply.text += text;
+      pending += text;
+      flushTimer ??= timers.setTimeout(flush, STREAM_FLUSH_MS);
+    },
+  });
+  if (flushTimer !== undefined) timers.clearTimeout(flushTimer);
+  flush();
+  if (result.foldedSystemPrompt) reply.foldedSystemPrompt = true;
+  host.log(`Chat: ${target.model} ${result.outcome}, ${result.tokens} pieces${result.foldedSystemPrompt ? ', system prompt folded' : ''}`);
+  switch (result.outcome) {
+    case 'done':
+      reply.status = 'done';
+      delete reply.error;
+      delete reply.errorActions;
+      out.turnChanged();
+      return;
+    case 'aborted':
+      reply.status = 'stopped';
+      out.turnChanged();
+      return;
+    case 'truncated':
+      return fail(result.error ?? new ProviderError({ kind: 'cut', nextStep: 'The text so far is kept; Retry asks again.' }), 'cut');
+    case 'error':
+      return fail(result.error ?? new ProviderError({ kind: 'server' }), reply.text ? 'cut' : 'error');
+    default:
+      assertNever(result.outcome);
+  }
+}

@@ -1,0 +1,219 @@
+// The chat's logic in plain mocha: ChatController with fakes for the providers, the model, the
+// host (clipboard, commands, notifications, editor) and storage, on a fake clock.
+import * as assert from 'assert';
+import { ChatController } from '../../src/core/chat/chatController';
+import { STREAM_FLUSH_MS } from '../../src/core/chat/chatGeneration';
+import type { ChatGenerationRequest, ChatGenerationResult, ChatHost, ChatModel, ChatProviders, ChatTimers } from '../../src/core/chat/chatPorts';
+import { ChatStore, Conversation } from '../../src/core/chat/transcript';
+import { ProviderError } from '../../src/core/errors/providerError';
+import type { ExtensionToWebview } from '../../src/core/protocol/chatProtocol';
+
+class FakeClock implements ChatTimers {
+  t = 0;
+  private timers: { at: number; fn: () => void; id: number }[] = [];
+  private nextId = 1;
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = this.nextId++;
+    this.timers.push({ at: this.t + ms, fn, id });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.timers = this.timers.filter((x) => x.id !== handle);
+  }
+  now(): number {
+    return this.t;
+  }
+  /** Moves the clock, running each due timer, and lets promise chains settle between them. */
+  async advance(ms: number): Promise<void> {
+    const end = this.t + ms;
+    for (;;) {
+      await settle();
+      const due = this.timers.filter((x) => x.at <= end).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((x) => x !== due);
+      this.t = Math.max(this.t, due.at);
+      due.fn();
+    }
+    this.t = end;
+    await settle();
+  }
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** A model whose streams the test feeds piece by piece. */
+class FakeModel implements ChatModel {
+  requests: ChatGenerationRequest[] = [];
+  used = 100;
+  context = 8192;
+  private finish: ((r: ChatGenerationResult) => void) | undefined;
+  generate(request: ChatGenerationRequest): Promise<ChatGenerationResult> {
+    this.requests.push(request);
+    return new Promise((resolve) => {
+      this.finish = resolve;
+      request.signal.addEventListener('abort', () => resolve({ outcome: 'aborted', tokens: 0, foldedSystemPrompt: false }));
+    });
+  }
+  text(piece: string): void {
+    this.requests[this.requests.length - 1].onText(0, piece);
+  }
+  end(result: Partial<ChatGenerationResult> = {}): void {
+    this.finish?.({ outcome: 'done', tokens: 3, foldedSystemPrompt: false, ...result });
+  }
+  async measure(): Promise<{ used: number; context: number }> {
+    return { used: this.used, context: this.context };
+  }
+}
+
+function setup() {
+  const clock = new FakeClock();
+  const model = new FakeModel();
+  const store = new ChatStore();
+  const saved: Conversation[] = [];
+  const commands: string[] = [];
+  const clipboard: string[] = [];
+  let selected = 'story-model';
+  const providers: ChatProviders = {
+    active: () => ({ providerId: 'p1', model: selected }),
+    profiles: () => [{ id: 'p1', label: 'One' }],
+    selectProvider: async () => undefined,
+    selectModel: async (m) => {
+      selected = m;
+    },
+    listModels: async () => ['story-model', 'other-model'],
+  };
+  const host: ChatHost = {
+    writeClipboard: async (t) => void clipboard.push(t),
+    runCommand: async (c) => void commands.push(c),
+    showInformation: () => undefined,
+    applyToEditor: async () => ({ ok: true }),
+    log: () => undefined,
+    describeError: (e) => (e instanceof ProviderError ? `described: ${e.kind}` : String(e)),
+    settings: () => ({ chatSystemPrompt: 'You help a novelist.', sampling: { temperature: 0.8, max_tokens: 300, n: 3 } }),
+  };
+  const chat = new ChatController({ providers, model, host, storage: { store, save: (c) => saved.push(c) }, timers: clock });
+  const posted: ExtensionToWebview[] = [];
+  chat.connect((m) => posted.push(m));
+  return { chat, clock, model, store, saved, commands, clipboard, posted, selected: () => selected };
+}
+
+const ofType = <T extends ExtensionToWebview['type']>(posted: ExtensionToWebview[], type: T) =>
+  posted.filter((m): m is Extract<ExtensionToWebview, { type: T }> => m.type === type);
+
+describe('chat controller (plain mocha, fake host)', () => {
+  it('on connect posts the conversation and config, then the model list and the token count', async () => {
+    const { clock, posted } = setup();
+    assert.deepStrictEqual(posted.slice(0, 2).map((m) => m.type), ['conversation', 'config']);
+    await clock.advance(0);
+    const configs = ofType(posted, 'config');
+    assert.deepStrictEqual(configs[configs.length - 1].config.models, ['story-model', 'other-model']);
+    assert.deepStrictEqual(ofType(posted, 'tokens')[0].tokens, { used: 100, context: 8192 });
+  });
+
+  it('sends, streams in batches, and records the finished reply; one reply at a time', async () => {
+    const { chat, clock, model, store, saved, posted } = setup();
+    const sending = chat.handle({ type: 'send', requestId: 'r1', text: 'Name the town.' });
+    await settle();
+    assert.strictEqual(model.requests.length, 1);
+    assert.strictEqual(model.requests[0].sampling.n, undefined, 'the panel asks for one reply');
+    assert.deepStrictEqual(model.requests[0].messages.map((m) => m.role), ['system', 'user']);
+    model.text('Ash');
+    model.text('ford');
+    assert.strictEqual(ofType(posted, 'appendText').length, 0, 'nothing is posted before the flush interval');
+    await clock.advance(STREAM_FLUSH_MS);
+    assert.deepStrictEqual(ofType(posted, 'appendText').map((m) => m.text), ['Ashford']);
+
+    await chat.handle({ type: 'send', requestId: 'r2', text: 'Another?' });
+    assert.match(ofType(posted, 'notice').pop()?.text ?? '', /still being written/);
+    assert.strictEqual(model.requests.length, 1);
+
+    model.end();
+    await sending;
+    const reply = store.current.messages[1];
+    assert.deepStrictEqual([reply.text, reply.status], ['Ashford', 'done']);
+    assert.deepStrictEqual(ofType(posted, 'generation').map((m) => m.state), ['started', 'ended']);
+    assert.ok(saved.includes(store.current));
+    assert.strictEqual(chat.isRunning, false);
+  });
+
+  it('refuses a conversation longer than the context, with the numbers, and sends nothing', async () => {
+    const { chat, model, store } = setup();
+    model.used = 8000;
+    await chat.handle({ type: 'send', requestId: 'r1', text: 'Go on.' });
+    assert.strictEqual(model.requests.length, 0);
+    const reply = store.current.messages[1];
+    assert.strictEqual(reply.status, 'error');
+    assert.match(reply.error ?? '', /about 8,0\d\d tokens; with 300 kept for the reply it does not fit in story-model's 8,192/);
+    assert.deepStrictEqual(reply.errorActions, ['retry']);
+  });
+
+  it('Stop aborts only its own request and keeps the text', async () => {
+    const { chat, clock, model, store } = setup();
+    const sending = chat.handle({ type: 'send', requestId: 'r1', text: 'Hi' });
+    await settle();
+    model.text('Kept');
+    await chat.handle({ type: 'stop', requestId: 'other' });
+    assert.strictEqual(model.requests[0].signal.aborted, false);
+    await chat.handle({ type: 'stop', requestId: 'r1' });
+    await sending;
+    await clock.advance(100);
+    assert.deepStrictEqual([store.current.messages[1].text, store.current.messages[1].status], ['Kept', 'stopped']);
+  });
+
+  it('a failed generation shows the described error with Retry and the next step; Retry asks again', async () => {
+    const { chat, model, store, commands } = setup();
+    const sending = chat.handle({ type: 'send', requestId: 'r1', text: 'Hi' });
+    await settle();
+    model.end({ outcome: 'error', error: new ProviderError({ kind: 'auth' }) });
+    await sending;
+    const reply = store.current.messages[1];
+    assert.strictEqual(reply.error, 'described: auth');
+    assert.deepStrictEqual(reply.errorActions, ['retry', 'setApiKey']);
+    await chat.handle({ type: 'errorAction', requestId: 'r2', messageId: reply.id, action: 'setApiKey' });
+    assert.deepStrictEqual(commands, ['inkwell.setApiKey']);
+    const retrying = chat.handle({ type: 'errorAction', requestId: 'r3', messageId: reply.id, action: 'retry' });
+    await settle();
+    assert.strictEqual(model.requests.length, 2);
+    model.end();
+    await retrying;
+    assert.strictEqual(store.current.messages[1].status, 'done');
+  });
+
+  it('selects only a model the provider listed', async () => {
+    const { chat, clock, selected } = setup();
+    await clock.advance(0);
+    await chat.handle({ type: 'selectModel', model: 'injected/model' });
+    assert.strictEqual(selected(), 'story-model');
+    await chat.handle({ type: 'selectModel', model: 'other-model' });
+    assert.strictEqual(selected(), 'other-model');
+  });
+
+  it('copy puts the turn on the clipboard; a command entry point before the page waits for ready', async () => {
+    const { chat, model, store, clipboard } = setup();
+    const sending = chat.handle({ type: 'send', requestId: 'r1', text: 'Hi' });
+    await settle();
+    model.text('Words.');
+    model.end();
+    await sending;
+    await chat.handle({ type: 'copy', messageId: store.current.messages[1].id });
+    assert.deepStrictEqual(clipboard, ['Words.']);
+
+    chat.disconnect();
+    chat.attachPassage({ text: 'She left.', source: 'ch1.md, line 3' });
+    const later: ExtensionToWebview[] = [];
+    chat.connect((m) => later.push(m));
+    assert.deepStrictEqual(ofType(later, 'attachPassage')[0].passage.text, 'She left.');
+  });
+
+  it('the test probe exists only when asked for, and sees what is posted', () => {
+    const { chat } = setup();
+    const probe = chat.probe();
+    const seen: string[] = [];
+    probe.onDidPost((m) => seen.push(m.type));
+    chat.focusInput();
+    assert.deepStrictEqual(seen, ['focusInput']);
+    assert.strictEqual(chat.probe(), probe);
+  });
+});
