@@ -293,7 +293,7 @@ describe('http: streamCompletion', () => {
     const controller = new AbortController();
     const pieces: StreamPiece[] = [];
     const started = Date.now();
-    for await (const p of streamCompletion({ url: s.url, body: {}, mode: 'completion', signal: controller.signal })) {
+    for await (const p of streamCompletion({ url: s.url, body: {}, mode: 'completion' }, { signal: controller.signal })) {
       pieces.push(p);
       if (p.kind === 'text') controller.abort();
     }
@@ -311,8 +311,8 @@ describe('http: streamCompletion', () => {
     });
     const pieces = await collect(
       streamCompletion(
-        { url: s.url, body: {}, mode: 'completion', signal: controller.signal },
-        { retry: { maxRetries: 3, baseDelayMs: 10_000, maxDelayMs: 10_000 } },
+        { url: s.url, body: {}, mode: 'completion' },
+        { signal: controller.signal, retry: { maxRetries: 3, baseDelayMs: 10_000, maxDelayMs: 10_000 } },
       ),
     );
     assert.deepEqual(kinds(pieces), ['error:aborted', 'end:error']);
@@ -394,7 +394,7 @@ describe('http: streamCompletion', () => {
     let comments = 0;
     let activity = 0;
     const pieces = await collect(
-      streamCompletion({ url: s.url, body: {}, mode: 'chat', onComment: () => comments++, onActivity: () => activity++, expectedChoices: 1 }),
+      streamCompletion({ url: s.url, body: {}, mode: 'chat', expectedChoices: 1 }, { onComment: () => comments++, onActivity: () => activity++ }),
     );
     assert.deepEqual(kinds(pieces), ['text', 'finish', 'end:done']);
     assert.ok(activity >= 1);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { SseBufferOverflow, SseDecoder, readSse, type SseEvent } from '../../src/core/stream/sseReader';
+import { SseBufferOverflow, SseDecoder, type SseEvent } from '../../src/core/stream/sseReader';
 import { chunkAt, oneByteChunks, sseEvents } from './fixtures/streamHarness';
 
 const enc = new TextEncoder();
@@ -112,16 +112,6 @@ describe('sseReader', () => {
   it('gives up on an event larger than the buffer limit', () => {
     const decoder = new SseDecoder({ maxBufferChars: 1000 });
     assert.throws(() => decoder.push(b(`data: ${'x'.repeat(2000)}`)), SseBufferOverflow);
-  });
-
-  it('reads an async byte stream with readSse', async () => {
-    async function* body(): AsyncGenerator<Uint8Array> {
-      yield b('data: a\n');
-      yield b('\ndata: b');
-    }
-    const out: SseEvent[] = [];
-    for await (const e of readSse(body())) out.push(e);
-    assert.deepEqual(out, [{ data: 'a' }, { data: 'b' }]);
   });
 
   it('gives the same events for the same bytes in any chunking (property)', () => {

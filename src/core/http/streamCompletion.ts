@@ -40,19 +40,14 @@ interface OpenedAttempt {
   rest: AsyncGenerator<StreamPiece, void, undefined>;
 }
 
-/**
- * Options may come in the request object itself (`streamCompletion({url, body, mode, signal, …})`)
- * or as the second argument, which wins.
- */
 export async function* streamCompletion(
-  request: CompletionRequest & StreamCompletionOptions,
-  moreOptions: StreamCompletionOptions = {},
+  request: CompletionRequest,
+  callerOptions: StreamCompletionOptions = {},
 ): AsyncGenerator<StreamPiece, void, undefined> {
-  const merged: StreamCompletionOptions = { ...request, ...moreOptions };
-  const secrets = merged.secrets ?? [];
-  const callerLog = merged.log;
+  const secrets = callerOptions.secrets ?? [];
+  const callerLog = callerOptions.log;
   const log: LogFn | undefined = callerLog && ((line) => callerLog(redactSecrets(line, secrets)));
-  const options: StreamCompletionOptions = { ...merged, log };
+  const options: StreamCompletionOptions = { ...callerOptions, log };
   const policy: RetryPolicy = {
     ...DEFAULT_RETRY_POLICY,
     ...options.retry,

@@ -109,15 +109,3 @@ export class SseDecoder {
     return out;
   }
 }
-
-/** Reads an SSE byte stream to the end, yielding events as they complete. */
-export async function* readSse(
-  body: AsyncIterable<Uint8Array>,
-  options: SseReaderOptions = {},
-): AsyncGenerator<SseEvent, void, undefined> {
-  const decoder = new SseDecoder(options);
-  for await (const chunk of body) {
-    yield* decoder.push(chunk);
-  }
-  yield* decoder.end();
-}
