@@ -9,6 +9,7 @@ import { assertNever } from '../protocol/chatProtocol';
 import { countedText, generateReply } from './chatGeneration';
 import type { ChatHost, ChatModel, ChatProviders, ChatStorage, ChatTimers } from './chatPorts';
 import { ChatProbe } from './chatProbe';
+import { ModelMenu } from './modelMenu';
 import { SAMPLING_PRESETS, findPreset } from './samplingPresets';
 import { ChatTurn, Conversation, addExchange, editAndResend, findTurn, modelMessages, regenerateReply, toView, turnView } from './transcript';
 
@@ -37,13 +38,14 @@ export class ChatController {
   private running: Running | undefined;
   private pendingPassage: Passage | undefined;
   private focusWhenReady = false;
-  /** What the model menu shows for the active provider: its ids once listed, or why not. */
-  private modelMenu: { providerId: string; list?: string[]; error?: string } | undefined;
+  private readonly modelMenu: ModelMenu;
   private tokensTimer: unknown;
   private tokensGeneration = 0;
   private testProbe: ChatProbe | undefined;
 
-  constructor(private readonly deps: ChatDeps) {}
+  constructor(private readonly deps: ChatDeps) {
+    this.modelMenu = new ModelMenu(deps.providers, (error) => deps.host.describeError(error), () => this.postConfig());
+  }
 
   get store() {
     return this.deps.storage.store;
@@ -110,7 +112,7 @@ export class ChatController {
 
   /** The providers, the active one or a key changed: the model menu and the count are stale. */
   providersChanged(): void {
-    this.modelMenu = undefined;
+    this.modelMenu.forget();
     this.postConfig();
     this.scheduleTokens();
   }
@@ -209,8 +211,7 @@ export class ChatController {
       case 'selectModel': {
         // Only a model the provider listed: the page does not choose what goes into settings.
         const active = providers.active();
-        const list = this.modelMenu?.providerId === active.providerId ? this.modelMenu.list : undefined;
-        if (!list?.includes(message.model) && message.model !== active.model) return;
+        if (!this.modelMenu.listed(active.providerId)?.includes(message.model) && message.model !== active.model) return;
         await providers.selectModel(message.model);
         return;
       }
@@ -230,7 +231,6 @@ export class ChatController {
         return;
       }
       case 'refreshModels':
-        this.modelMenu = undefined;
         this.postConfig(true);
         return;
       case 'newChat':
@@ -325,33 +325,15 @@ export class ChatController {
       systemPrompt: this.systemPromptFor(conversation),
       systemPromptIsDefault: conversation.systemPrompt === undefined,
     };
-    const known = this.modelMenu?.providerId === providerId ? this.modelMenu : undefined;
-    if (known?.list) config.models = known.list;
-    if (known?.error) config.modelsError = known.error;
+    this.modelMenu.fill(config, providerId);
     return config;
   }
 
   /** The panel's provider, model, preset and system prompt; the model list follows when loaded. */
   postConfig(refresh = false): void {
     if (!this.anyoneListening) return;
-    const { providerId } = this.deps.providers.active();
-    const known = this.modelMenu?.providerId === providerId ? this.modelMenu : undefined;
     this.post({ type: 'config', config: this.configView() });
-    if (known && !refresh) return;
-    const menu: { providerId: string; list?: string[]; error?: string } = { providerId };
-    this.modelMenu = menu;
-    this.deps.providers.listModels(providerId, refresh).then(
-      (list) => {
-        if (this.modelMenu !== menu) return;
-        menu.list = list;
-        this.postConfig();
-      },
-      (error: unknown) => {
-        if (this.modelMenu !== menu) return;
-        menu.error = this.deps.host.describeError(error);
-        this.postConfig();
-      },
-    );
+    this.modelMenu.load(this.deps.providers.active().providerId, refresh);
   }
 
   private scheduleTokens(delay = TOKENS_DEBOUNCE_MS): void {
