@@ -1,0 +1,107 @@
+import * as assert from 'assert';
+import fc from 'fast-check';
+import { AlternativeSet } from '../../src/core/alternatives/alternativeSet';
+import { nLimitFrom } from '../../src/core/alternatives/nLimit';
+import { runParallel } from '../../src/core/alternatives/parallelRuns';
+
+describe('alternatives: llama.cpp n limit', () => {
+  it("reads the slot count from llama.cpp's 400 (docs/story.md)", () => {
+    assert.strictEqual(nLimitFrom("Field 'n': Value must be between 1 <= value <= 2, but got 3"), 2);
+    assert.strictEqual(nLimitFrom("Field 'n': Value must be between 1 <= value <= 16, but got 20"), 16);
+  });
+  it('ignores every other message', () => {
+    for (const m of [undefined, '', 'Value must be between 1 <= value <= 2', "Field 'top_k': Value must be between 1 <= value <= 2", 'context length exceeded']) {
+      assert.strictEqual(nLimitFrom(m), undefined, String(m));
+    }
+  });
+});
+
+describe('alternatives: parallel requests', () => {
+  it('runs at most `concurrency` at once, keeps each outcome apart, in index order', async () => {
+    let running = 0;
+    let most = 0;
+    const outcomes = await runParallel(
+      5,
+      async (i) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setImmediate(r));
+        running--;
+        if (i === 2) throw new Error('server said no');
+        return `text ${i}`;
+      },
+      { concurrency: 2, signal: new AbortController().signal },
+    );
+    assert.strictEqual(most, 2);
+    assert.deepStrictEqual(outcomes.map((o) => o.index), [0, 1, 2, 3, 4]);
+    assert.deepStrictEqual(outcomes.map((o) => o.ok), [true, true, false, true, true]);
+    assert.deepStrictEqual(outcomes.filter((o) => o.ok).map((o) => (o.ok ? o.value : '')), ['text 0', 'text 1', 'text 3', 'text 4']);
+  });
+
+  it('an abort reaches every started run and starts no more', async () => {
+    const ctl = new AbortController();
+    const started: number[] = [];
+    const signals: AbortSignal[] = [];
+    const done = runParallel(
+      6,
+      (i, signal) => {
+        started.push(i);
+        signals.push(signal);
+        return new Promise<string>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+      },
+      { concurrency: 3, signal: ctl.signal },
+    );
+    await new Promise((r) => setImmediate(r));
+    assert.deepStrictEqual(started, [0, 1, 2]);
+    ctl.abort();
+    const outcomes = await done;
+    assert.deepStrictEqual(started, [0, 1, 2], 'nothing started after the abort');
+    assert.ok(signals.every((s) => s.aborted));
+    assert.ok(outcomes.every((o) => !o.ok));
+    assert.strictEqual(outcomes.length, 6);
+  });
+});
+
+describe('alternatives: one spot', () => {
+  it('assembles interleaved n > 1 pieces per choice index (property)', () => {
+    const texts = fc.array(fc.array(fc.string({ minLength: 1, maxLength: 5 }), { maxLength: 12 }), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(texts, fc.array(fc.nat()), (choices, order) => {
+        // Interleave the pieces of every choice in an order fast-check picks, each choice's own order kept.
+        const queues = choices.map((pieces) => [...pieces]);
+        const set = new AlternativeSet('', choices.length);
+        let k = 0;
+        while (queues.some((q) => q.length)) {
+          const open = queues.map((q, i) => (q.length ? i : -1)).filter((i) => i >= 0);
+          const i = open[(order[k++] ?? 0) % open.length];
+          set.append(i, queues[i].shift()!);
+        }
+        set.append(choices.length, 'from a server that sent more');
+        assert.deepStrictEqual(set.items.map((a) => a.text), choices.map((pieces) => pieces.join('')));
+      }),
+    );
+  });
+
+  it('cycles through those with text, waits for ones still streaming, and asks for a new one past the end', () => {
+    const set = new AlternativeSet('', 3);
+    set.append(0, 'First.');
+    set.append(2, 'Third.');
+    assert.deepStrictEqual(set.next(), { kind: 'show', index: 2, text: 'Third.' }, 'an empty one is skipped');
+    assert.strictEqual(set.label(), '3/3');
+    assert.deepStrictEqual(set.previous(), { kind: 'show', index: 0, text: 'First.' });
+    assert.deepStrictEqual(set.previous(), { kind: 'none' });
+    set.next();
+    assert.deepStrictEqual(set.next(), { kind: 'none' }, 'the second still streams: no new request yet');
+    set.finish(1, 'error', 'Server error');
+    set.finish(0, 'done');
+    set.finish(2, 'done');
+    assert.deepStrictEqual(set.next(), { kind: 'generate' });
+    assert.strictEqual(set.add(), 3);
+    set.append(3, 'Fourth.');
+    assert.deepStrictEqual(set.next(), { kind: 'show', index: 3, text: 'Fourth.' });
+    assert.deepStrictEqual(set.previous(), { kind: 'show', index: 2, text: 'Third.' });
+    assert.deepStrictEqual(set.previous(), { kind: 'show', index: 1, text: '' }, 'a failed one is shown, to see why');
+    set.append(0, 'late');
+    assert.strictEqual(set.items[0].text, 'First.', 'a finished alternative takes no more text');
+  });
+});
