@@ -3,6 +3,7 @@ import { Services } from './services';
 import { CommandId } from './core/commandIds';
 import { clearApiKey, selectModel, selectProvider, setApiKey } from './providers/providerCommands';
 import { ContinueWriting } from './continueWriting/continueWriting';
+import { AlternativesInPlace } from './continueWriting/alternativesInPlace';
 import { ChatPanel } from './chat/registerChat';
 import { TokenStatusItem } from './tokens/tokenStatusItem';
 import { openSamplePassage, openWalkthrough } from './walkthrough/walkthrough';
@@ -17,11 +18,12 @@ type CommandHandler = (...args: unknown[]) => unknown;
 export interface Features {
   services: Services;
   writing: ContinueWriting;
+  alternatives: AlternativesInPlace;
   chat: ChatPanel;
   tokenStatus: TokenStatusItem;
 }
 
-export function createCommands({ services, writing, chat, tokenStatus }: Features): Record<CommandId, CommandHandler> {
+export function createCommands({ services, writing, alternatives, chat, tokenStatus }: Features): Record<CommandId, CommandHandler> {
   return {
     'inkwell.setApiKey': (providerId) => setApiKey(services, typeof providerId === 'string' ? providerId : undefined),
     'inkwell.clearApiKey': () => clearApiKey(services),
@@ -36,6 +38,11 @@ export function createCommands({ services, writing, chat, tokenStatus }: Feature
     'inkwell.showTokenDetails': () => tokenStatus.showDetails(),
     'inkwell.getStarted': () => openWalkthrough(),
     'inkwell.openSamplePassage': () => openSamplePassage(),
+    // From a CodeLens the document's URI comes along; from a key or the palette, the active editor's.
+    'inkwell.nextAlternative': (uri) => alternatives.next(uri instanceof vscode.Uri ? uri : undefined),
+    'inkwell.previousAlternative': (uri) => alternatives.previous(uri instanceof vscode.Uri ? uri : undefined),
+    'inkwell.keepAlternative': (uri) => alternatives.keep(uri instanceof vscode.Uri ? uri : undefined),
+    'inkwell.discardAlternatives': (uri) => alternatives.discard(uri instanceof vscode.Uri ? uri : undefined),
   };
 }
 

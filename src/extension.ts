@@ -3,6 +3,7 @@ import { Services, createServices } from './services';
 import { createCommands, registerCommands } from './commands';
 import { registerModelStatusItem } from './providers/modelStatusItem';
 import { ContinueWriting } from './continueWriting/continueWriting';
+import { AlternativesInPlace } from './continueWriting/alternativesInPlace';
 import { registerChat } from './chat/registerChat';
 import { TokenStatusItem } from './tokens/tokenStatusItem';
 import { registerWalkthroughContext } from './walkthrough/walkthrough';
@@ -11,20 +12,22 @@ import { registerWalkthroughContext } from './walkthrough/walkthrough';
 export interface InkwellTestApi {
   services: Services;
   tokenStatus: TokenStatusItem;
+  alternatives: AlternativesInPlace;
 }
 
 export function activate(context: vscode.ExtensionContext): InkwellTestApi | undefined {
   try {
     const services = createServices(context);
     // Every feature is made here and handed to the command table: nothing is module-level.
-    const writing = new ContinueWriting(services);
+    const alternatives = new AlternativesInPlace();
+    const writing = new ContinueWriting(services, alternatives);
     const tokenStatus = new TokenStatusItem(services);
-    context.subscriptions.push(writing, tokenStatus);
+    context.subscriptions.push(alternatives, writing, tokenStatus);
     const chat = registerChat(context, services);
-    registerCommands(context, createCommands({ services, writing, chat, tokenStatus }));
+    registerCommands(context, createCommands({ services, writing, alternatives, chat, tokenStatus }));
     registerModelStatusItem(context, services);
     registerWalkthroughContext(context, services);
-    return context.extensionMode === vscode.ExtensionMode.Test ? { services, tokenStatus } : undefined;
+    return context.extensionMode === vscode.ExtensionMode.Test ? { services, tokenStatus, alternatives } : undefined;
   } catch (error) {
     // VS Code does not show activation failures to the user; say it ourselves.
     void vscode.window.showErrorMessage(`Inkwell could not start: ${error instanceof Error ? error.message : String(error)}`);

@@ -111,6 +111,10 @@ export class Settings {
       idleMs: seconds('inkwell.network.idleTimeoutSeconds'),
     };
   }
+  /** Continuations per Continue Writing (clamped to 1–8 by the schema's bounds). */
+  get alternativesCount(): number {
+    return Math.max(1, Math.floor(this.get<number>('inkwell.alternatives.count') || 1));
+  }
   /** The whole generation's limit, retries included. */
   get generationTimeoutMs(): number {
     return Math.max(10, this.get<number>('inkwell.network.generationTimeoutSeconds')) * 1000;

@@ -9,6 +9,8 @@ import { Settings } from '../settings';
 import { describeError, showProviderError } from '../errorMessages';
 import { StreamingInsertion } from './streamingInsertion';
 import { discardDefeated } from './discardWatch';
+import { AlternativesInPlace, MoreAlternatives } from './alternativesInPlace';
+import { Gathering, gatherAlternatives } from './gatherAlternatives';
 import { TrackedPosition } from './trackedPosition';
 import { GenerationStatus } from './generationStatus';
 
@@ -34,7 +36,10 @@ export class ContinueWriting implements vscode.Disposable {
   private readonly running = new Map<string, AbortController>();
   readonly status = new GenerationStatus();
 
-  constructor(private readonly services: Services) {}
+  constructor(
+    private readonly services: Services,
+    private readonly alternatives: AlternativesInPlace,
+  ) {}
 
   /** Aborts every running generation; returns how many there were. */
   stopAll(): number {
@@ -46,6 +51,35 @@ export class ContinueWriting implements vscode.Disposable {
   dispose(): void {
     this.stopAll();
     this.status.dispose();
+  }
+
+  /**
+   * Several alternatives were asked for: the first is the text in the document; cycling starts there
+   * unless the writer took over (typed inside it, closed the document) or nothing arrived.
+   */
+  private offerAlternatives(
+    gathering: Gathering,
+    result: GenerationResult,
+    insertion: StreamingInsertion,
+    controller: AbortController,
+    describe: (r: GenerationResult) => string | undefined,
+    more: MoreAlternatives,
+  ): void {
+    gathering.firstEnded(result, describe);
+    const first = gathering.set.items[0];
+    first.text = insertion.document.getText(insertion.range);
+    gathering.set.finish(0, result.outcome === 'done' ? 'done' : first.text ? 'cut' : 'error', describe(result));
+    const tookOver = insertion.stopReason !== undefined && insertion.stopReason !== 'finished';
+    if (tookOver || insertion.document.isClosed || (!first.text && result.outcome !== 'done')) {
+      controller.abort();
+      return;
+    }
+    this.alternatives.open(insertion.document, insertion.range, gathering.set, more, controller);
+    const poll = setInterval(() => this.alternatives.changed(), 500);
+    void gathering.background.finally(() => {
+      clearInterval(poll);
+      this.alternatives.changed();
+    });
   }
 
   async run(
@@ -126,17 +160,45 @@ export class ContinueWriting implements vscode.Disposable {
       { role: 'system', content: systemPrompt },
       { role: 'user', content: fitted.text },
     ];
+    const describe = (r: GenerationResult) => (r.error ? describeError(r.error, this.services.secrets) : undefined);
+    const newJoiner = () => new SeamJoiner(mode, documentTail, fitted.text.slice(-TAIL_CHARS));
+    const oneMore = async (signal: AbortSignal, onText: (text: string) => void) => {
+      const seam = newJoiner();
+      const r = await this.services.generator.generate({
+        target,
+        mode,
+        sampling: { ...sampling, n: undefined },
+        prompt: fitted.text,
+        messages,
+        signal,
+        onText: (index, text) => index === 0 && onText(seam.push(text)),
+      });
+      onText(seam.end());
+      return r;
+    };
+    const alternativesCount = settings.alternativesCount;
+    const gathering =
+      alternativesCount > 1
+        ? gatherAlternatives({
+            count: alternativesCount,
+            acceptsN: target.profile.acceptedParams.has('n'),
+            joiner: newJoiner,
+            generate: oneMore,
+            signal: controller.signal,
+            describe,
+          })
+        : undefined;
     let result;
     try {
       result = await this.services.generator.generate({
         target,
         mode,
-        sampling,
+        sampling: gathering ? { ...sampling, n: gathering.n } : sampling,
         prompt: fitted.text,
         messages,
         signal: controller.signal,
         onText: (index, text) => {
-          if (index !== 0) return;
+          if (index !== 0) return gathering?.onChoiceText(index, text);
           firstTokenAt ??= Date.now();
           insertion.append(joiner.push(text));
         },
@@ -159,6 +221,10 @@ export class ContinueWriting implements vscode.Disposable {
       this.status.end('$(sync) Inkwell: fitting the prompt to the server’s context');
       return this.run(editor, true);
     }
+    if (gathering) this.offerAlternatives(gathering, result, insertion, controller, describe, async (signal, onText) => {
+      const r = await oneMore(signal, onText);
+      return { ok: r.outcome === 'done', error: describe(r) };
+    });
     const tokens = result.usage?.completionTokens ?? result.tokens;
     const summary: ContinueWritingResult = { outcome: result.outcome, tokens: result.tokens, error: result.error, range: insertion.range };
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);

@@ -16,6 +16,10 @@ export const COMMAND_IDS = [
   'inkwell.showTokenDetails',
   'inkwell.getStarted',
   'inkwell.openSamplePassage',
+  'inkwell.nextAlternative',
+  'inkwell.previousAlternative',
+  'inkwell.keepAlternative',
+  'inkwell.discardAlternatives',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

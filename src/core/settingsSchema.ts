@@ -108,6 +108,15 @@ export const SETTINGS = {
   'inkwell.sampling.seed': sampling('seed.'),
   'inkwell.sampling.minTokens': sampling('min_tokens (at most max_tokens).', { minimum: 0, maximum: 32768 }),
   'inkwell.sampling.n': sampling('n: how many alternatives the server generates; Inkwell uses the first, so leave it empty unless a server needs it.', { minimum: 1, maximum: 8 }),
+  'inkwell.alternatives.count': {
+    type: 'number',
+    default: 1,
+    scope: 'resource',
+    minimum: 1,
+    maximum: 8,
+    description:
+      'How many continuations **Continue Writing** makes at once. The first streams into the document; the others are gathered alongside (in the same request where the server takes `n`, else a few requests at a time). Cycle them with `Alt+]` and `Alt+[`, or the CodeLens above the text. Each one costs as much as a continuation, so a repository\'s value is ignored in an untrusted workspace.',
+  },
   'inkwell.sampling.stop': {
     type: 'array',
     default: [],
@@ -201,6 +210,7 @@ export const RESTRICTED_SETTINGS: SettingKey[] = [
   'inkwell.sampling.maxTokens',
   'inkwell.sampling.minTokens',
   'inkwell.sampling.n',
+  'inkwell.alternatives.count',
   'inkwell.contextSize',
 ];
 

@@ -2,10 +2,10 @@
 // keybinding, the continuation streaming in (read from the editor's DOM) with progress in the status
 // bar, and Escape stopping a second generation mid-stream.
 import * as assert from 'assert';
-import type { Page } from 'playwright-core';
 import { waitFor } from '../waitFor';
 import { startProviderTestServer, type ProviderTestServer } from '../server/providerTestServer';
 import { useWorkbench } from './harness';
+import { EDITOR, cursorAfter, editorText, words } from './editorDom';
 
 const KEY = 'e2e-key';
 const TOKEN_DELAY_MS = 80;
@@ -21,30 +21,6 @@ const PARAGRAPH_END = 'like small, impatient rivers.';
 const NEXT_PARAGRAPH = 'She stood under the awning and counted the lamps';
 const SECOND_PARAGRAPH_END = 'in a shape like a closed eye.';
 const CUT_LINE = '"Then someone put it out," she said.';
-
-const EDITOR = '.editor-group-container.active .monaco-editor';
-
-/** The editor's visible text, line by line in screen order (Monaco reuses line nodes out of order). */
-async function editorText(page: Page): Promise<string> {
-  const lines = await page.locator(`${EDITOR} .view-lines .view-line`).evaluateAll((nodes) =>
-    nodes
-      .map((n) => ({ top: parseFloat((n as HTMLElement).style.top) || 0, text: n.textContent ?? '' }))
-      .sort((a, b) => a.top - b.top)
-      .map((l) => l.text),
-  );
-  // Wrapped lines are separate view lines; joining them with spaces keeps words apart.
-  return lines.join('\n').replace(/\u00a0/g, ' ');
-}
-
-/** Words only: wrapping turns spaces into line breaks, so compare text with whitespace collapsed. */
-const words = (text: string) => text.replace(/\s+/g, ' ').trim();
-
-/** Puts the cursor at the end of the line that shows `lineEnd` (clicking past the end of the text). */
-async function cursorAfter(page: Page, lineEnd: string): Promise<void> {
-  const line = page.locator(`${EDITOR} .view-line`, { hasText: lineEnd }).first();
-  await line.click();
-  await page.keyboard.press('End');
-}
 
 /** The workbench under load can take a while to show a change. */
 const UI_WAIT_MS = 15_000;

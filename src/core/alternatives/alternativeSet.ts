@@ -79,6 +79,13 @@ export class AlternativeSet {
     return { kind: 'none' };
   }
 
+  /** Shows `index` (Undo brought its text back); false if there is no such alternative. */
+  select(index: number): boolean {
+    if (index < 0 || index >= this.items.length) return false;
+    this.shownIndex = index;
+    return true;
+  }
+
   /** `◀ 2/4 ▶` as the CodeLens shows it. */
   label(): string {
     return `${this.shownIndex + 1}/${this.items.length}`;

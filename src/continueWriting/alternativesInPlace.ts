@@ -1,0 +1,202 @@
+// Alternatives cycled where the text stands (issue #14): after a Continue Writing that made several, the
+// generated range is tracked through the writer's edits; Alt+] / Alt+[ (or the CodeLens above it) swap
+// in the next or previous one as one undo step each; Undo brings the previous one back and the cycle
+// follows; Discard restores what was there; Keep, or typing inside the text, ends it.
+import * as vscode from 'vscode';
+import { AlternativeSet } from '../core/alternatives/alternativeSet';
+import { normalizeEol } from './streamingInsertion';
+
+/** Makes one more alternative at the spot; `onText` gets its text as it arrives, joined at the seam. */
+export type MoreAlternatives = (signal: AbortSignal, onText: (text: string) => void) => Promise<{ ok: boolean; error?: string }>;
+
+export const ALTERNATIVES_CONTEXT = 'inkwell.alternativesHere';
+
+interface Spot {
+  document: vscode.TextDocument;
+  start: number;
+  end: number;
+  set: AlternativeSet;
+  more: MoreAlternatives;
+  eol: string;
+  /** While Inkwell's own swap is applied: its change event is not the writer's edit. */
+  swapping: boolean;
+  /** Ends the gathering and any extra generation when the spot ends. */
+  controller: AbortController;
+}
+
+export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensProvider {
+  private readonly spots = new Map<string, Spot>();
+  private readonly lensEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.lensEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.lensEmitter];
+
+  constructor() {
+    this.disposables.push(
+      vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.end(d.uri)),
+      vscode.window.onDidChangeTextEditorSelection(() => this.updateContext()),
+      vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
+      vscode.languages.registerCodeLensProvider({ pattern: '**' }, this),
+    );
+  }
+
+  /** Starts cycling at `range` of `document`, whose text is the set's first alternative. */
+  open(document: vscode.TextDocument, range: vscode.Range, set: AlternativeSet, more: MoreAlternatives, controller: AbortController): void {
+    this.end(document.uri);
+    const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    this.spots.set(document.uri.toString(), {
+      document,
+      start: document.offsetAt(range.start),
+      end: document.offsetAt(range.end),
+      set,
+      more,
+      eol,
+      swapping: false,
+      controller,
+    });
+    this.changed();
+  }
+
+  /** The spot's set, for tests: what is gathered and which one is shown. */
+  setFor(uri: vscode.Uri): AlternativeSet | undefined {
+    return this.spots.get(uri.toString())?.set;
+  }
+
+  async next(uri?: vscode.Uri): Promise<void> {
+    const spot = this.spotFor(uri);
+    if (!spot) return;
+    const move = spot.set.next();
+    if (move.kind === 'show') await this.swap(spot, move.text);
+    else if (move.kind === 'generate') await this.generateMore(spot);
+    else void vscode.window.setStatusBarMessage('Inkwell: the next alternative is still being written', 3000);
+    this.changed();
+  }
+
+  async previous(uri?: vscode.Uri): Promise<void> {
+    const spot = this.spotFor(uri);
+    if (!spot) return;
+    const move = spot.set.previous();
+    if (move.kind === 'show') await this.swap(spot, move.text);
+    this.changed();
+  }
+
+  keep(uri?: vscode.Uri): void {
+    const spot = this.spotFor(uri);
+    if (spot) this.end(spot.document.uri);
+  }
+
+  /** Puts back what was there before Continue Writing, byte for byte, as one undo step. */
+  async discard(uri?: vscode.Uri): Promise<void> {
+    const spot = this.spotFor(uri);
+    if (!spot) return;
+    await this.swap(spot, spot.set.original);
+    this.end(spot.document.uri);
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const spot = this.spots.get(document.uri.toString());
+    if (!spot || spot.document !== document) return [];
+    const at = new vscode.Range(document.positionAt(spot.start), document.positionAt(spot.start));
+    const args = [document.uri];
+    const streaming = spot.set.items.filter((a) => a.state === 'streaming').length;
+    return [
+      new vscode.CodeLens(at, { title: '$(chevron-left)', tooltip: 'Previous alternative (Alt+[)', command: 'inkwell.previousAlternative', arguments: args }),
+      new vscode.CodeLens(at, { title: `${spot.set.label()}${streaming ? ` · ${streaming} coming` : ''}`, command: '' }),
+      new vscode.CodeLens(at, { title: '$(chevron-right)', tooltip: 'Next alternative (Alt+]); past the last, a new one', command: 'inkwell.nextAlternative', arguments: args }),
+      new vscode.CodeLens(at, { title: 'Keep', command: 'inkwell.keepAlternative', arguments: args }),
+      new vscode.CodeLens(at, { title: 'Discard', tooltip: 'Put back what was there', command: 'inkwell.discardAlternatives', arguments: args }),
+    ];
+  }
+
+  /** The gathering made progress (more text, an alternative ended): the CodeLens count changes. */
+  changed(): void {
+    this.lensEmitter.fire();
+    this.updateContext();
+  }
+
+  private spotFor(uri: vscode.Uri | undefined): Spot | undefined {
+    const key = (uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri)?.toString();
+    return key ? this.spots.get(key) : undefined;
+  }
+
+  private async swap(spot: Spot, text: string): Promise<void> {
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === spot.document);
+    if (!editor) return;
+    const normalized = normalizeEol(text, spot.eol);
+    const range = new vscode.Range(spot.document.positionAt(spot.start), spot.document.positionAt(spot.end));
+    spot.swapping = true;
+    try {
+      const ok = await editor.edit((b) => b.replace(range, normalized), { undoStopBefore: true, undoStopAfter: true });
+      if (ok) spot.end = spot.start + normalized.length;
+    } finally {
+      spot.swapping = false;
+    }
+  }
+
+  private async generateMore(spot: Spot): Promise<void> {
+    const index = spot.set.add();
+    this.changed();
+    const run = spot.more(spot.controller.signal, (text) => {
+      spot.set.append(index, text);
+      this.changed();
+    });
+    vscode.window.setStatusBarMessage('$(sync~spin) Inkwell: writing another alternative…', run);
+    const outcome = await run;
+    spot.set.finish(index, outcome.ok ? 'done' : spot.set.items[index].text ? 'cut' : 'error', outcome.error);
+    if (this.spots.get(spot.document.uri.toString()) !== spot) return;
+    if (spot.set.select(index)) await this.swap(spot, spot.set.items[index].text);
+    if (!outcome.ok && outcome.error) void vscode.window.showWarningMessage(`Inkwell: another alternative could not be written. ${outcome.error}`);
+  }
+
+  private onChange(e: vscode.TextDocumentChangeEvent): void {
+    const spot = this.spots.get(e.document.uri.toString());
+    if (!spot || spot.document !== e.document || spot.swapping || e.contentChanges.length === 0) return;
+    for (const change of e.contentChanges) {
+      const from = change.rangeOffset;
+      const to = change.rangeOffset + change.rangeLength;
+      const delta = change.text.length - change.rangeLength;
+      if (to <= spot.start && !(to === spot.start && from === spot.start && spot.start === spot.end)) {
+        spot.start += delta;
+        spot.end += delta;
+      } else if (from >= spot.end) {
+        // Below, or typed right after the text: the spot stays.
+      } else if (e.reason !== undefined && from === spot.start && to === spot.end && this.undoneTo(spot, change.text)) {
+        // Undo or Redo of a swap: the cycle follows the text that came back.
+      } else {
+        this.end(spot.document.uri);
+        return;
+      }
+    }
+    this.changed();
+  }
+
+  /** Undo brought back `text`: show it as the current alternative. */
+  private undoneTo(spot: Spot, text: string): boolean {
+    const index = spot.set.items.findIndex((a) => normalizeEol(a.text, spot.eol) === text);
+    if (index < 0 && text !== normalizeEol(spot.set.original, spot.eol)) return false;
+    if (index >= 0) spot.set.select(index);
+    spot.end = spot.start + text.length;
+    return true;
+  }
+
+  private end(uri: vscode.Uri): void {
+    const spot = this.spots.get(uri.toString());
+    if (!spot) return;
+    this.spots.delete(uri.toString());
+    spot.controller.abort();
+    this.changed();
+  }
+
+  private updateContext(): void {
+    const editor = vscode.window.activeTextEditor;
+    const spot = editor && this.spots.get(editor.document.uri.toString());
+    const offset = spot && editor ? editor.document.offsetAt(editor.selection.active) : -1;
+    const here = spot !== undefined && offset >= spot.start && offset <= spot.end;
+    void vscode.commands.executeCommand('setContext', ALTERNATIVES_CONTEXT, here);
+  }
+
+  dispose(): void {
+    for (const uri of [...this.spots.keys()]) this.end(vscode.Uri.parse(uri));
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,70 @@
+// The alternatives of one Continue Writing, gathered while the first streams into the document: from the
+// same request where the server takes `n` (its other choices arrive interleaved by index), else from a few
+// requests of their own, two at a time. One failing does not end the others; the caller's signal ends all.
+import { AlternativeSet } from '../core/alternatives/alternativeSet';
+import { runParallel } from '../core/alternatives/parallelRuns';
+import { SeamJoiner } from '../core/continuation/seamJoiner';
+import type { GenerationResult } from '../generator';
+
+/** Requests of their own at once, for servers that give one choice per request. */
+export const PARALLEL_ALTERNATIVES = 2;
+
+export interface Gathering {
+  readonly set: AlternativeSet;
+  /** `n` for the first request: the count where the server takes it. */
+  readonly n: number | undefined;
+  /** Text of the first request's choice `index` (≥ 1). */
+  onChoiceText(index: number, text: string): void;
+  /** The first request ended: its other choices end with it. */
+  firstEnded(result: GenerationResult, describe: (result: GenerationResult) => string | undefined): void;
+  /** Ends when the requests of their own have ended (at once with `n`). */
+  readonly background: Promise<void>;
+}
+
+export function gatherAlternatives(options: {
+  count: number;
+  acceptsN: boolean;
+  /** A seam joiner for one alternative's text, as the first one's. */
+  joiner: () => SeamJoiner;
+  /** One more request for one choice. */
+  generate: (signal: AbortSignal, onText: (text: string) => void) => Promise<GenerationResult>;
+  signal: AbortSignal;
+  describe: (result: GenerationResult) => string | undefined;
+}): Gathering {
+  const set = new AlternativeSet('', options.count);
+  const joiners = new Map<number, SeamJoiner>();
+  const joinerFor = (index: number) => {
+    let j = joiners.get(index);
+    if (!j) joiners.set(index, (j = options.joiner()));
+    return j;
+  };
+  const settle = (index: number, result: GenerationResult) => {
+    set.append(index, joinerFor(index).end());
+    const message = options.describe(result);
+    if (result.outcome === 'done') set.finish(index, 'done');
+    else if (set.items[index]?.text) set.finish(index, 'cut', message);
+    else set.finish(index, 'error', message ?? 'Stopped before any text arrived.');
+  };
+  const background = options.acceptsN
+    ? Promise.resolve()
+    : runParallel(
+        options.count - 1,
+        async (i, signal) => {
+          const index = i + 1;
+          settle(index, await options.generate(signal, (text) => set.append(index, joinerFor(index).push(text))));
+        },
+        { concurrency: PARALLEL_ALTERNATIVES, signal: options.signal },
+      ).then(() => undefined);
+  return {
+    set,
+    n: options.acceptsN ? options.count : undefined,
+    onChoiceText: (index, text) => {
+      if (index > 0 && options.acceptsN) set.append(index, joinerFor(index).push(text));
+    },
+    firstEnded: (result) => {
+      if (!options.acceptsN) return;
+      for (let index = 1; index < options.count; index++) settle(index, result);
+    },
+    background,
+  };
+}

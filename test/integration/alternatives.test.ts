@@ -1,0 +1,116 @@
+// Alternatives cycled in place (issue #14), in a real extension host against the provider test server:
+// one request with n where the server takes it, several where it does not; cycling, Undo and Discard.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { ContinueWritingResult } from '../../src/continueWriting/continueWriting';
+import { startProviderTestServer, type ProviderTestServer } from '../server/providerTestServer';
+import { TEST_KEY, closeAllEditors, generationRequests, inkwell, openDocument, resetUserSettings, serverAsInfermatic, setUserSetting, waitFor } from './testKit';
+
+const run = () => vscode.commands.executeCommand<ContinueWritingResult>('inkwell.continueWriting');
+const BEFORE = 'The lamp went out.';
+const AFTER = '\n\nLater that night.';
+
+async function writeAt(): Promise<vscode.TextEditor> {
+  const editor = await openDocument(BEFORE + AFTER);
+  editor.selection = new vscode.Selection(0, BEFORE.length, 0, BEFORE.length);
+  return editor;
+}
+
+/** The text between BEFORE and AFTER: the alternative shown. */
+function shown(editor: vscode.TextEditor): string {
+  const text = editor.document.getText();
+  const from = text.indexOf(BEFORE) + BEFORE.length;
+  return text.slice(from, text.lastIndexOf(AFTER));
+}
+
+describe('Continue Writing: alternatives in place', function () {
+  this.timeout(60_000);
+  let server: ProviderTestServer;
+
+  afterEach(async () => {
+    await closeAllEditors();
+    await server?.close();
+    await resetUserSettings();
+  });
+
+  it('with n (vLLM-flavoured Infermatic): one request with n: 3; cycling, Undo and Discard restore as they should', async () => {
+    server = await serverAsInfermatic({ flavor: 'vllm', maxStreamTokens: 12 });
+    await setUserSetting('inkwell.alternatives.count', 3);
+    const api = await inkwell();
+    const editor = await writeAt();
+    const result = await run();
+    assert.equal(result.outcome, 'done');
+    const requests = generationRequests(server);
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0].body.n, 3);
+    const set = api.alternatives.setFor(editor.document.uri);
+    assert.ok(set, 'the spot has alternatives');
+    await waitFor('every alternative', () => set.items.every((a) => a.state !== 'streaming'), 10_000);
+    const first = shown(editor);
+    assert.ok(first.length > 0);
+    assert.equal(set.items[0].text, first);
+
+    // The writer types above the text: the swap still replaces exactly the generated range.
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'Night. '), { undoStopBefore: true, undoStopAfter: true });
+    await vscode.commands.executeCommand('inkwell.nextAlternative');
+    const second = shown(editor);
+    assert.notEqual(second, first, 'the next alternative is a different text');
+    assert.equal(editor.document.getText(), `Night. ${BEFORE}${second}${AFTER}`);
+    await vscode.commands.executeCommand('inkwell.nextAlternative');
+    const third = shown(editor);
+    assert.ok(third !== first && third !== second);
+
+    // Each swap is one undo step: Undo shows the previous alternative, and the cycle follows.
+    await vscode.commands.executeCommand('undo');
+    assert.equal(shown(editor), second);
+    await vscode.commands.executeCommand('inkwell.previousAlternative');
+    assert.equal(shown(editor), first);
+
+    // Discard puts back what was there, in one step.
+    await vscode.commands.executeCommand('inkwell.discardAlternatives');
+    assert.equal(editor.document.getText(), `Night. ${BEFORE}${AFTER}`);
+    assert.equal(api.alternatives.setFor(editor.document.uri), undefined, 'discarding ends the alternatives');
+  });
+
+  it('without n (AI/ML API): three requests; past the last alternative a new request is sent', async () => {
+    const api = await inkwell();
+    server = await startProviderTestServer({ flavor: 'aimlapi', maxStreamTokens: 10, maxLifetimeMs: 120_000 });
+    await setUserSetting('inkwell.aimlapi.baseUrl', `${server.url}/v1`);
+    await setUserSetting('inkwell.provider', 'aimlapi');
+    await setUserSetting('inkwell.model', 'anthracite-org/magnum-v4-72b');
+    await setUserSetting('inkwell.alternatives.count', 3);
+    const profile = api.services.targets.profile('aimlapi');
+    assert.ok(profile);
+    await api.services.keys.set(profile, TEST_KEY);
+    const editor = await writeAt();
+    assert.equal((await run()).outcome, 'done');
+    const set = api.alternatives.setFor(editor.document.uri);
+    assert.ok(set);
+    await waitFor('every alternative', () => set.items.every((a) => a.state !== 'streaming'), 20_000);
+    const requests = generationRequests(server);
+    assert.equal(requests.length, 3);
+    assert.ok(requests.every((r) => r.body.n === undefined), 'AI/ML API is sent no n');
+    await vscode.commands.executeCommand('inkwell.nextAlternative');
+    await vscode.commands.executeCommand('inkwell.nextAlternative');
+    assert.equal(shown(editor), set.items[2].text);
+    await vscode.commands.executeCommand('inkwell.nextAlternative');
+    assert.equal(generationRequests(server).length, 4, 'cycling past the last asked for one more');
+    assert.equal(set.items.length, 4);
+    assert.equal(shown(editor), set.items[3].text);
+  });
+
+  it('typing inside the generated text keeps it and ends the alternatives', async () => {
+    server = await serverAsInfermatic({ flavor: 'vllm', maxStreamTokens: 8 });
+    await setUserSetting('inkwell.alternatives.count', 2);
+    const api = await inkwell();
+    const editor = await writeAt();
+    await run();
+    assert.ok(api.alternatives.setFor(editor.document.uri));
+    const inside = new vscode.Position(0, BEFORE.length + 2);
+    await editor.edit((b) => b.insert(inside, 'x'));
+    assert.equal(api.alternatives.setFor(editor.document.uri), undefined);
+    const before = editor.document.getText();
+    await vscode.commands.executeCommand('inkwell.nextAlternative');
+    assert.equal(editor.document.getText(), before, 'nothing swaps once the writer has taken over');
+  });
+});
