@@ -99,9 +99,14 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
     const at = new vscode.Range(document.positionAt(spot.start), document.positionAt(spot.start));
     const args = [document.uri];
     const streaming = spot.set.items.filter((a) => a.state === 'streaming').length;
+    const failures = spot.set.failures();
     return [
       new vscode.CodeLens(at, { title: '$(chevron-left)', tooltip: 'Previous alternative (Alt+[)', command: 'inkwell.previousAlternative', arguments: args }),
-      new vscode.CodeLens(at, { title: `${spot.set.label()}${streaming ? ` · ${streaming} coming` : ''}`, command: '' }),
+      new vscode.CodeLens(at, {
+        title: `${spot.set.label()}${streaming ? ` · ${streaming} coming` : ''}${failures.length ? ` · ${failures.length} failed` : ''}`,
+        tooltip: failures.length ? failures.join('\n') : undefined,
+        command: '',
+      }),
       new vscode.CodeLens(at, { title: '$(chevron-right)', tooltip: 'Next alternative (Alt+]); past the last, a new one', command: 'inkwell.nextAlternative', arguments: args }),
       new vscode.CodeLens(at, { title: 'Keep', command: 'inkwell.keepAlternative', arguments: args }),
       new vscode.CodeLens(at, { title: 'Discard', tooltip: 'Put back what was there', command: 'inkwell.discardAlternatives', arguments: args }),

@@ -11,6 +11,7 @@ import { StreamingInsertion } from './streamingInsertion';
 import { discardDefeated } from './discardWatch';
 import { AlternativesInPlace, MoreAlternatives } from './alternativesInPlace';
 import { Gathering, gatherAlternatives } from './gatherAlternatives';
+import { nLimitFrom } from '../core/alternatives/nLimit';
 import { TrackedPosition } from './trackedPosition';
 import { GenerationStatus } from './generationStatus';
 
@@ -34,6 +35,8 @@ const notStarted = (error?: ProviderError): ContinueWritingResult => ({ outcome:
  */
 export class ContinueWriting implements vscode.Disposable {
   private readonly running = new Map<string, AbortController>();
+  /** The most `n` a server took, learnt from its refusal (llama.cpp's slot count), by provider and address. */
+  private readonly nLimits = new Map<string, number>();
   readonly status = new GenerationStatus();
 
   constructor(
@@ -177,11 +180,12 @@ export class ContinueWriting implements vscode.Disposable {
       return r;
     };
     const alternativesCount = settings.alternativesCount;
+    const nLimitKey = `${target.profile.id} ${target.profile.baseUrl}`;
     const gathering =
       alternativesCount > 1
         ? gatherAlternatives({
             count: alternativesCount,
-            acceptsN: target.profile.acceptedParams.has('n'),
+            perRequest: target.profile.acceptedParams.has('n') ? (this.nLimits.get(nLimitKey) ?? alternativesCount) : 1,
             joiner: newJoiner,
             generate: oneMore,
             signal: controller.signal,
@@ -220,6 +224,15 @@ export class ContinueWriting implements vscode.Disposable {
       this.services.log.info(`${target.model} is served with ${overflow} tokens of context, not ${contextSize.tokens}; fitting the prompt again.`);
       this.status.end('$(sync) Inkwell: fitting the prompt to the server’s context');
       return this.run(editor, true);
+    }
+    const nLimit = gathering?.n && result.outcome === 'error' && result.tokens === 0 ? nLimitFrom(result.error?.providerMessage) : undefined;
+    if (nLimit !== undefined && nLimit < (gathering?.n ?? 0)) {
+      // llama.cpp takes n up to its slot count and names it: ask for that many, the rest one by one.
+      controller.abort();
+      this.nLimits.set(nLimitKey, nLimit);
+      this.services.log.info(`${target.profile.label} takes n up to ${nLimit}; asking again with that many.`);
+      this.status.end('$(sync) Inkwell: asking again with fewer alternatives per request');
+      return this.run(editor, refitted);
     }
     if (gathering) this.offerAlternatives(gathering, result, insertion, controller, describe, async (signal, onText) => {
       const r = await oneMore(signal, onText);

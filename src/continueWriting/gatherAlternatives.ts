@@ -1,6 +1,7 @@
 // The alternatives of one Continue Writing, gathered while the first streams into the document: from the
-// same request where the server takes `n` (its other choices arrive interleaved by index), else from a few
-// requests of their own, two at a time. One failing does not end the others; the caller's signal ends all.
+// same request where the server takes `n` (its other choices arrive interleaved by index), up to the most
+// it takes (llama.cpp: its slot count), and the rest from requests of their own, two at a time. One failing
+// does not end the others; the caller's signal ends all.
 import { AlternativeSet } from '../core/alternatives/alternativeSet';
 import { runParallel } from '../core/alternatives/parallelRuns';
 import { SeamJoiner } from '../core/continuation/seamJoiner';
@@ -11,7 +12,7 @@ export const PARALLEL_ALTERNATIVES = 2;
 
 export interface Gathering {
   readonly set: AlternativeSet;
-  /** `n` for the first request: the count where the server takes it. */
+  /** `n` for the first request, when it asks for more than one. */
   readonly n: number | undefined;
   /** Text of the first request's choice `index` (≥ 1). */
   onChoiceText(index: number, text: string): void;
@@ -23,7 +24,8 @@ export interface Gathering {
 
 export function gatherAlternatives(options: {
   count: number;
-  acceptsN: boolean;
+  /** Choices the first request may ask for: 1 where the server takes no `n`. */
+  perRequest: number;
   /** A seam joiner for one alternative's text, as the first one's. */
   joiner: () => SeamJoiner;
   /** One more request for one choice. */
@@ -45,25 +47,23 @@ export function gatherAlternatives(options: {
     else if (set.items[index]?.text) set.finish(index, 'cut', message);
     else set.finish(index, 'error', message ?? 'Stopped before any text arrived.');
   };
-  const background = options.acceptsN
-    ? Promise.resolve()
-    : runParallel(
-        options.count - 1,
-        async (i, signal) => {
-          const index = i + 1;
-          settle(index, await options.generate(signal, (text) => set.append(index, joinerFor(index).push(text))));
-        },
-        { concurrency: PARALLEL_ALTERNATIVES, signal: options.signal },
-      ).then(() => undefined);
+  const inFirst = Math.max(1, Math.min(options.count, options.perRequest));
+  const background = runParallel(
+    options.count - inFirst,
+    async (i, signal) => {
+      const index = inFirst + i;
+      settle(index, await options.generate(signal, (text) => set.append(index, joinerFor(index).push(text))));
+    },
+    { concurrency: PARALLEL_ALTERNATIVES, signal: options.signal },
+  ).then(() => undefined);
   return {
     set,
-    n: options.acceptsN ? options.count : undefined,
+    n: inFirst > 1 ? inFirst : undefined,
     onChoiceText: (index, text) => {
-      if (index > 0 && options.acceptsN) set.append(index, joinerFor(index).push(text));
+      if (index > 0 && index < inFirst) set.append(index, joinerFor(index).push(text));
     },
     firstEnded: (result) => {
-      if (!options.acceptsN) return;
-      for (let index = 1; index < options.count; index++) settle(index, result);
+      for (let index = 1; index < inFirst; index++) settle(index, result);
     },
     background,
   };

@@ -3,7 +3,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ContinueWritingResult } from '../../src/continueWriting/continueWriting';
-import { startProviderTestServer, type ProviderTestServer } from '../server/providerTestServer';
+import { LLAMACPP_SLOTS, startProviderTestServer, type ProviderTestServer } from '../server/providerTestServer';
 import { TEST_KEY, closeAllEditors, generationRequests, inkwell, openDocument, resetUserSettings, serverAsInfermatic, setUserSetting, waitFor } from './testKit';
 
 const run = () => vscode.commands.executeCommand<ContinueWritingResult>('inkwell.continueWriting');
@@ -112,5 +112,24 @@ describe('Continue Writing: alternatives in place', function () {
     const before = editor.document.getText();
     await vscode.commands.executeCommand('inkwell.nextAlternative');
     assert.equal(editor.document.getText(), before, 'nothing swaps once the writer has taken over');
+  });
+
+  it("llama.cpp: n past its slot count is refused; Inkwell asks again with the number it names, the rest on their own", async () => {
+    const api = await inkwell();
+    server = await startProviderTestServer({ flavor: 'llamacpp', requireAuth: false, maxStreamTokens: 8, models: [{ id: 'rocinante.gguf', contextLength: 8192 }], maxLifetimeMs: 120_000 });
+    await setUserSetting('inkwell.providers', [{ id: 'local-llama', name: 'Local llama', kind: 'llamacpp', baseUrl: server.url }]);
+    await setUserSetting('inkwell.provider', 'local-llama');
+    await setUserSetting('inkwell.model', 'rocinante.gguf');
+    await setUserSetting('inkwell.alternatives.count', 3);
+    const editor = await writeAt();
+    assert.equal((await run()).outcome, 'done');
+    const set = api.alternatives.setFor(editor.document.uri);
+    assert.ok(set);
+    await waitFor('every alternative', () => set.items.every((a) => a.state !== 'streaming'), 20_000);
+    const asked = generationRequests(server).map((r) => r.body.n ?? 1);
+    // The retry's two requests start together, so either may reach the server first.
+    assert.equal(asked[0], 3);
+    assert.deepEqual(asked.slice(1).sort(), [1, LLAMACPP_SLOTS], 'refused at 3, then the slot count and one request for the third');
+    assert.ok(set.items.every((a) => a.text.length > 0 && a.state === 'done'));
   });
 });

@@ -139,6 +139,9 @@ export interface ErrorSpec {
   headers?: Record<string, string>;
 }
 
+/** The llama.cpp flavour's slot count (`--parallel`): the most `n` it takes. */
+export const LLAMACPP_SLOTS = 2;
+
 export interface Scenario {
   /** Number of matching requests this scenario lasts, then it is removed. Default: until reset/replaced
    *  (inside an array passed to setScenario: 1, except the last element). */
@@ -864,8 +867,13 @@ class ProviderTestServerImpl implements ProviderTestServer {
         : this.sendError(ctx, { kind: 'notFound' }, info);
     }
     const n = num(body['n']) ?? 1;
-    if (n < 1 || n > 16 || (flavor === 'llamacpp' && n > 4) || !Number.isInteger(n)) {
-      return this.sendError(ctx, { kind: 'badRequest', message: `n must be between 1 and ${flavor === 'llamacpp' ? 4 : 16}` }, info);
+    if (flavor === 'llamacpp' && Number.isInteger(n) && n > LLAMACPP_SLOTS) {
+      // llama-server's own words (docs/story.md): n is at most its --parallel slot count.
+      const message = `Field 'n': Value must be between 1 <= value <= ${LLAMACPP_SLOTS}, but got ${n}`;
+      return this.sendError(ctx, { status: 400, body: { error: { code: 400, message, type: 'invalid_request_error' } } }, info);
+    }
+    if (n < 1 || n > 16 || !Number.isInteger(n)) {
+      return this.sendError(ctx, { kind: 'badRequest', message: 'n must be between 1 and 16' }, info);
     }
     if (mode === 'chat' && o.systemPromptRejectingModels.includes(model)) {
       const msgs = body['messages'] as unknown[];

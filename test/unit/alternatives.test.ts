@@ -100,7 +100,8 @@ describe('alternatives: one spot', () => {
     set.append(3, 'Fourth.');
     assert.deepStrictEqual(set.next(), { kind: 'show', index: 3, text: 'Fourth.' });
     assert.deepStrictEqual(set.previous(), { kind: 'show', index: 2, text: 'Third.' });
-    assert.deepStrictEqual(set.previous(), { kind: 'show', index: 1, text: '' }, 'a failed one is shown, to see why');
+    assert.deepStrictEqual(set.previous(), { kind: 'show', index: 0, text: 'First.' }, 'one that failed before any text is skipped');
+    assert.deepStrictEqual(set.failures(), ['Server error']);
     set.append(0, 'late');
     assert.strictEqual(set.items[0].text, 'First.', 'a finished alternative takes no more text');
   });

@@ -57,10 +57,14 @@ export class AlternativeSet {
     return this.items.length - 1;
   }
 
-  /** Alternatives worth showing: with text, or failed with nothing (so the failure can be seen). */
+  /** Alternatives that can be shown: those with text (one that failed before any text is skipped; its error is listed). */
   private viewable(index: number): boolean {
-    const item = this.items[index];
-    return item !== undefined && (item.text.length > 0 || item.state === 'error' || item.state === 'cut');
+    return (this.items[index]?.text.length ?? 0) > 0;
+  }
+
+  /** The errors of alternatives that failed before any text, for the writer to see why there are fewer. */
+  failures(): string[] {
+    return this.items.filter((a) => a.state === 'error' && !a.text).map((a) => a.error ?? 'failed');
   }
 
   next(): CycleResult {
