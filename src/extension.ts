@@ -13,13 +13,15 @@ export interface InkwellTestApi {
   services: Services;
   tokenStatus: TokenStatusItem;
   alternatives: AlternativesInPlace;
+  /** For the test that plays the next session's start against this one's storage. */
+  workspaceState: vscode.Memento;
 }
 
 export function activate(context: vscode.ExtensionContext): InkwellTestApi | undefined {
   try {
     const services = createServices(context);
     // Every feature is made here and handed to the command table: nothing is module-level.
-    const alternatives = new AlternativesInPlace();
+    const alternatives = new AlternativesInPlace(context.workspaceState);
     const writing = new ContinueWriting(services, alternatives);
     const tokenStatus = new TokenStatusItem(services);
     context.subscriptions.push(alternatives, writing, tokenStatus);
@@ -27,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): InkwellTestApi | und
     registerCommands(context, createCommands({ services, writing, alternatives, chat, tokenStatus }));
     registerModelStatusItem(context, services);
     registerWalkthroughContext(context, services);
-    return context.extensionMode === vscode.ExtensionMode.Test ? { services, tokenStatus, alternatives } : undefined;
+    return context.extensionMode === vscode.ExtensionMode.Test ? { services, tokenStatus, alternatives, workspaceState: context.workspaceState } : undefined;
   } catch (error) {
     // VS Code does not show activation failures to the user; say it ourselves.
     void vscode.window.showErrorMessage(`Inkwell could not start: ${error instanceof Error ? error.message : String(error)}`);

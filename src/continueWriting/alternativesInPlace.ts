@@ -4,19 +4,24 @@
 // follows; Discard restores what was there; Keep, or typing inside the text, ends it.
 import * as vscode from 'vscode';
 import { AlternativeSet } from '../core/alternatives/alternativeSet';
+import { KeptSpot, keepSpots, readKeptSpots } from '../core/alternatives/keptAlternatives';
 import { normalizeEol } from './streamingInsertion';
 
 /** Makes one more alternative at the spot; `onText` gets its text as it arrives, joined at the seam. */
 export type MoreAlternatives = (signal: AbortSignal, onText: (text: string) => void) => Promise<{ ok: boolean; error?: string }>;
 
 export const ALTERNATIVES_CONTEXT = 'inkwell.alternativesHere';
+const KEPT_KEY = 'inkwell.alternatives';
+/** Offsets move with every keystroke above a spot: storage is written once typing pauses. */
+const SAVE_DELAY_MS = 1000;
 
 interface Spot {
   document: vscode.TextDocument;
   start: number;
   end: number;
   set: AlternativeSet;
-  more: MoreAlternatives;
+  /** Absent for a spot restored from storage: its prompt is not kept. */
+  more: MoreAlternatives | undefined;
   eol: string;
   /** While Inkwell's own swap is applied: its change event is not the writer's edit. */
   swapping: boolean;
@@ -30,14 +35,22 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
   readonly onDidChangeCodeLenses = this.lensEmitter.event;
   private readonly disposables: vscode.Disposable[] = [this.lensEmitter];
 
-  constructor() {
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+  /** Spots of documents that are closed, as storage has them, until their document opens again. */
+  private closed: KeptSpot[];
+
+  constructor(private readonly storage: vscode.Memento) {
+    this.closed = readKeptSpots(storage.get(KEPT_KEY));
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.end(d.uri)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.close(d)),
+      vscode.workspace.onDidOpenTextDocument((d) => this.restore(d)),
       vscode.window.onDidChangeTextEditorSelection(() => this.updateContext()),
       vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
       vscode.languages.registerCodeLensProvider({ pattern: '**' }, this),
     );
+    for (const document of vscode.workspace.textDocuments) this.restore(document);
   }
 
   /** Starts cycling at `range` of `document`, whose text is the set's first alternative. */
@@ -67,7 +80,8 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
     if (!spot) return;
     const move = spot.set.next();
     if (move.kind === 'show') await this.swap(spot, move.text);
-    else if (move.kind === 'generate') await this.generateMore(spot);
+    else if (move.kind === 'generate' && spot.more) await this.generateMore(spot);
+    else if (move.kind === 'generate') void vscode.window.setStatusBarMessage('Inkwell: these alternatives were kept from an earlier session; run Continue Writing for new ones', 4000);
     else void vscode.window.setStatusBarMessage('Inkwell: the next alternative is still being written', 3000);
     this.changed();
   }
@@ -117,6 +131,58 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
   changed(): void {
     this.lensEmitter.fire();
     this.updateContext();
+    this.scheduleSave();
+  }
+
+  /** A document with a spot closes: the spot waits in storage for it to open again. */
+  private close(document: vscode.TextDocument): void {
+    const spot = this.spots.get(document.uri.toString());
+    if (!spot || spot.document !== document) return;
+    const kept = this.toKept(spot);
+    this.end(document.uri);
+    if (kept) this.closed = keepSpots([kept, ...this.closed.filter((k) => k.uri !== kept.uri)]);
+    this.scheduleSave();
+  }
+
+  /** A document opens with a kept spot: it comes back if the text there is still the one shown. */
+  private restore(document: vscode.TextDocument): void {
+    const uri = document.uri.toString();
+    const kept = this.closed.find((k) => k.uri === uri);
+    if (!kept || this.spots.has(uri)) return;
+    this.closed = this.closed.filter((k) => k !== kept);
+    const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    const text = document.getText();
+    if (kept.end > text.length || text.slice(kept.start, kept.end) !== normalizeEol(kept.texts[kept.shown], eol)) return this.scheduleSave();
+    const set = new AlternativeSet(kept.original, kept.texts.length);
+    kept.texts.forEach((t, i) => {
+      set.append(i, t);
+      set.finish(i, 'done');
+    });
+    set.select(kept.shown);
+    this.spots.set(uri, { document, start: kept.start, end: kept.end, set, more: undefined, eol, swapping: false, controller: new AbortController() });
+    this.changed();
+  }
+
+  private toKept(spot: Spot): KeptSpot | undefined {
+    const texts = spot.set.items.filter((a) => a.text.length > 0 && a.state !== 'streaming').map((a) => a.text);
+    const shownText = spot.set.shownText;
+    const shown = texts.indexOf(shownText);
+    if (shown < 0) return undefined;
+    return { uri: spot.document.uri.toString(), start: spot.start, end: spot.end, original: spot.set.original, texts, shown };
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer || this.disposed) return;
+    this.saveTimer = setTimeout(() => void this.save(), SAVE_DELAY_MS);
+  }
+
+  /** Writes the live spots and the closed ones (bounded); for tests, resolves when written. */
+  async save(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    const live = [...this.spots.values()].map((s) => this.toKept(s)).filter((k): k is KeptSpot => k !== undefined);
+    const uris = new Set(live.map((k) => k.uri));
+    await this.storage.update(KEPT_KEY, keepSpots([...live, ...this.closed.filter((k) => !uris.has(k.uri))]));
   }
 
   private spotFor(uri: vscode.Uri | undefined): Spot | undefined {
@@ -141,7 +207,7 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
   private async generateMore(spot: Spot): Promise<void> {
     const index = spot.set.add();
     this.changed();
-    const run = spot.more(spot.controller.signal, (text) => {
+    const run = spot.more!(spot.controller.signal, (text) => {
       spot.set.append(index, text);
       this.changed();
     });
@@ -201,6 +267,9 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
   }
 
   dispose(): void {
+    // What is open now is what the next session should find: written before the spots end.
+    void this.save();
+    this.disposed = true;
     for (const uri of [...this.spots.keys()]) this.end(vscode.Uri.parse(uri));
     for (const d of this.disposables) d.dispose();
   }

@@ -3,6 +3,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ContinueWritingResult } from '../../src/continueWriting/continueWriting';
+import { AlternativesInPlace } from '../../src/continueWriting/alternativesInPlace';
 import { LLAMACPP_SLOTS, startProviderTestServer, type ProviderTestServer } from '../server/providerTestServer';
 import { TEST_KEY, closeAllEditors, generationRequests, inkwell, openDocument, resetUserSettings, serverAsInfermatic, setUserSetting, waitFor } from './testKit';
 
@@ -131,5 +132,42 @@ describe('Continue Writing: alternatives in place', function () {
     assert.equal(asked[0], 3);
     assert.deepEqual(asked.slice(1).sort(), [1, LLAMACPP_SLOTS], 'refused at 3, then the slot count and one request for the third');
     assert.ok(set.items.every((a) => a.text.length > 0 && a.state === 'done'));
+  });
+
+  it('are kept in workspace storage: the next session finds them while the text there is the one shown', async () => {
+    server = await serverAsInfermatic({ flavor: 'vllm', maxStreamTokens: 8 });
+    await setUserSetting('inkwell.alternatives.count', 2);
+    const api = await inkwell();
+    const editor = await writeAt();
+    await run();
+    const set = api.alternatives.setFor(editor.document.uri);
+    assert.ok(set);
+    await waitFor('both alternatives', () => set.items.every((a) => a.state !== 'streaming'));
+    const first = shown(editor);
+    await api.alternatives.save();
+    const stored = api.workspaceState.get('inkwell.alternatives');
+    assert.ok(Array.isArray(stored) && stored.some((k: { uri?: string }) => k.uri === editor.document.uri.toString()), 'the spot is in storage');
+    // What the next window's Inkwell starts from: this storage, read-only here.
+    const frozen: vscode.Memento = { get: <T>() => stored as T, update: async () => undefined, keys: () => ['inkwell.alternatives'] };
+
+    const next = new AlternativesInPlace(frozen);
+    try {
+      const kept = next.setFor(editor.document.uri);
+      assert.ok(kept, 'restored from storage');
+      assert.deepEqual(kept.items.map((a) => a.text), set.items.map((a) => a.text));
+      await next.next(editor.document.uri);
+      assert.notEqual(shown(editor), first);
+      assert.equal(shown(editor), set.items[1].text);
+    } finally {
+      next.dispose();
+    }
+
+    // The document now shows the second alternative, not the one storage says: nothing is restored.
+    const after = new AlternativesInPlace(frozen);
+    try {
+      assert.equal(after.setFor(editor.document.uri), undefined);
+    } finally {
+      after.dispose();
+    }
   });
 });

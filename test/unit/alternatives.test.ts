@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { AlternativeSet } from '../../src/core/alternatives/alternativeSet';
 import { nLimitFrom } from '../../src/core/alternatives/nLimit';
 import { runParallel } from '../../src/core/alternatives/parallelRuns';
+import { KEPT_LIMITS, keepSpots, readKeptSpots } from '../../src/core/alternatives/keptAlternatives';
 
 describe('alternatives: llama.cpp n limit', () => {
   it("reads the slot count from llama.cpp's 400 (docs/story.md)", () => {
@@ -104,5 +105,23 @@ describe('alternatives: one spot', () => {
     assert.deepStrictEqual(set.failures(), ['Server error']);
     set.append(0, 'late');
     assert.strictEqual(set.items[0].text, 'First.', 'a finished alternative takes no more text');
+  });
+});
+
+describe('alternatives: kept in workspace storage', () => {
+  const spot = (uri: string, texts = ['a', 'b']) => ({ uri, start: 0, end: 1, original: '', texts, shown: 0 });
+
+  it('reads only well-formed spots, whatever storage holds', () => {
+    assert.deepStrictEqual(readKeptSpots(undefined), []);
+    assert.deepStrictEqual(readKeptSpots({ uri: 'x' }), []);
+    const bad = [spot('ok'), { ...spot('neg'), start: -1 }, { ...spot('inverted'), start: 5, end: 2 }, { ...spot('shown'), shown: 2 }, { ...spot('texts'), texts: [1] }, null, 'text'];
+    assert.deepStrictEqual(readKeptSpots(bad).map((s) => s.uri), ['ok']);
+  });
+
+  it('is bounded: the 20 most recent spots, no spot over the size bounds', () => {
+    const many = Array.from({ length: 30 }, (_, i) => spot(`file:///${i}`));
+    assert.strictEqual(keepSpots(many).length, KEPT_LIMITS.spots);
+    assert.strictEqual(keepSpots(many)[0].uri, 'file:///0');
+    assert.deepStrictEqual(keepSpots([spot('big', ['x'.repeat(KEPT_LIMITS.chars + 1)]), spot('many', Array(9).fill('t')), spot('fine')]).map((s) => s.uri), ['fine']);
   });
 });
