@@ -151,6 +151,12 @@ function readmeLines(results: BenchResults, activations: ActivationFigures[], si
     `One editor edit, extension host → workbench → back: ${ms(median(results.editRoundTrip.smallMs))} ` +
       `(${ms(median(results.editRoundTrip.largeMs))} for 12,000 characters; a setContext command: ${ms(median(results.editRoundTrip.commandMs))})`,
   );
+  const swap = median(results.swaps.swapMs);
+  const edit = median(results.swaps.editMs);
+  lines.push(
+    `Alternatives: a swap (command → its text in the document) takes ${ms(swap)}, ${(swap / edit).toFixed(2)}x a one-character edit's round trip ` +
+      `in the same run (${ms(edit)}; medians of ${results.swaps.swapMs.length})`,
+  );
   const paced = results.overheadPaced;
   lines.push(
     `Streaming overhead at 1,000 tokens/s: ${median(paced.map((p) => p.ratio)).toFixed(2)}x ` +

@@ -41,6 +41,7 @@ export function createCommands({ services, writing, alternatives, chat, tokenSta
     // From a CodeLens the document's URI comes along; from a key or the palette, the active editor's.
     'inkwell.nextAlternative': (uri) => alternatives.next(uri instanceof vscode.Uri ? uri : undefined),
     'inkwell.previousAlternative': (uri) => alternatives.previous(uri instanceof vscode.Uri ? uri : undefined),
+    'inkwell.retryAlternative': (uri) => alternatives.retry(uri instanceof vscode.Uri ? uri : undefined),
     'inkwell.keepAlternative': (uri) => alternatives.keep(uri instanceof vscode.Uri ? uri : undefined),
     'inkwell.discardAlternatives': (uri) => alternatives.discard(uri instanceof vscode.Uri ? uri : undefined),
   };

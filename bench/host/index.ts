@@ -20,6 +20,7 @@ import { IntervalHistogram, monitorEventLoopDelay, performance } from 'perf_hook
 import * as vscode from 'vscode';
 import type { InkwellTestApi } from '../../src/extension';
 import type { BenchResults, GenerationTiming, LagFigures, OverheadPair, RateFigures } from './results';
+import { swapLatency } from './alternativesBench';
 
 const SERVER = process.env.INKWELL_BENCH_SERVER ?? '';
 const KEY = process.env.INKWELL_BENCH_KEY ?? 'bench-key';
@@ -488,6 +489,7 @@ export async function run(): Promise<void> {
     overheadPaced: await overhead(editor, 3, 'at 1,000 tok/s', { tokenDelayMs: 10, tokensPerDelay: 10 }),
     rates: await rates(editor),
     lag: await lag(editor, 3),
+    swaps: await swapLatency(api, editor, log),
   };
   if (resultFile) fs.writeFileSync(resultFile, JSON.stringify(results, null, 2));
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');

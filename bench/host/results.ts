@@ -1,5 +1,6 @@
 // What the extension-host benchmark (bench/host/index.ts) hands to its runner (bench/runBench.ts).
 // Times are performance.now() milliseconds in the extension host.
+import type { SwapFigures } from './alternativesBench';
 
 export interface LagFigures {
   p50: number;
@@ -68,4 +69,6 @@ export interface BenchResults {
   overheadPaced: OverheadPair[];
   rates: RateFigures[];
   lag: { idle: LagFigures; paced: LagFigures[]; flatOut: LagFigures[] };
+  /** Alternatives: swap times and one-character edit round trips taken between them. */
+  swaps: SwapFigures;
 }

@@ -94,6 +94,21 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
     this.changed();
   }
 
+  /** Retry: one more alternative at the spot, from anywhere in its text (NovelAI's Retry). */
+  async retry(uri?: vscode.Uri): Promise<void> {
+    const spot = this.spotFor(uri);
+    if (!spot) {
+      void vscode.window.showInformationMessage('Inkwell: Retry works on text Continue Writing made with several alternatives (inkwell.alternatives.count).');
+      return;
+    }
+    if (!spot.more) {
+      void vscode.window.setStatusBarMessage('Inkwell: these alternatives were kept from an earlier session; run Continue Writing for new ones', 4000);
+      return;
+    }
+    await this.generateMore(spot);
+    this.changed();
+  }
+
   keep(uri?: vscode.Uri): void {
     const spot = this.spotFor(uri);
     if (spot) this.end(spot.document.uri);
@@ -122,6 +137,7 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
         command: '',
       }),
       new vscode.CodeLens(at, { title: '$(chevron-right)', tooltip: 'Next alternative (Alt+]); past the last, a new one', command: 'inkwell.nextAlternative', arguments: args }),
+      new vscode.CodeLens(at, { title: 'Retry', tooltip: 'One more alternative here', command: 'inkwell.retryAlternative', arguments: args }),
       new vscode.CodeLens(at, { title: 'Keep', command: 'inkwell.keepAlternative', arguments: args }),
       new vscode.CodeLens(at, { title: 'Discard', tooltip: 'Put back what was there', command: 'inkwell.discardAlternatives', arguments: args }),
     ];

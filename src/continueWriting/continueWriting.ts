@@ -8,7 +8,7 @@ import { GenerationResult } from '../generator';
 import { Settings } from '../settings';
 import { describeError, showProviderError } from '../errorMessages';
 import { StreamingInsertion } from './streamingInsertion';
-import { discardDefeated } from './discardWatch';
+import { discardDefeated, offerRevertAgain } from './discardWatch';
 import { AlternativesInPlace, MoreAlternatives } from './alternativesInPlace';
 import { Gathering, gatherAlternatives } from './gatherAlternatives';
 import { nLimitFrom } from '../core/alternatives/nLimit';
@@ -82,6 +82,11 @@ export class ContinueWriting implements vscode.Disposable {
     void gathering.background.finally(() => {
       clearInterval(poll);
       this.alternatives.changed();
+      const { requests, promptTokens, completionTokens } = gathering.usage;
+      if (requests > 0) {
+        const first = result.usage ? `${result.usage.promptTokens} + ${result.usage.completionTokens} tokens in the first request, ` : '';
+        this.services.log.info(`Continue Writing: alternatives used ${first}${promptTokens} + ${completionTokens} tokens (prompt + completion) in ${requests} more.`);
+      }
     });
   }
 
@@ -295,27 +300,4 @@ export class ContinueWriting implements vscode.Disposable {
     });
     return summary;
   }
-}
-
-/**
- * VS Code kept the tab and its text because Inkwell was writing when the writer discarded it. Asked in
- * a modal dialog: it answers the writer's own close or revert of a moment ago, and a notification
- * raised while the close dialog goes away is put in the notification centre without a toast.
- */
-function offerRevertAgain(document: vscode.TextDocument): void {
-  void vscode.window
-    .showWarningMessage(
-      `Inkwell stopped writing into ${vscode.workspace.asRelativePath(document.uri)}, but the unsaved text is still there.`,
-      {
-        modal: true,
-        detail: 'You closed or reverted it while text arrived, so VS Code kept the unsaved text. Revert to discard it, or cancel to keep it.',
-      },
-      'Revert and Close',
-      'Revert',
-    )
-    .then(async (choice) => {
-      if (!choice || document.isClosed) return;
-      await vscode.window.showTextDocument(document);
-      await vscode.commands.executeCommand(choice === 'Revert' ? 'workbench.action.files.revert' : 'workbench.action.revertAndCloseActiveEditor');
-    });
 }

@@ -39,3 +39,26 @@ export function discardDefeated(document: vscode.TextDocument, settleMs = SETTLE
     );
   });
 }
+
+/**
+ * VS Code kept the tab and its text because Inkwell was writing when the writer discarded it. Asked in
+ * a modal dialog: it answers the writer's own close or revert of a moment ago, and a notification
+ * raised while the close dialog goes away is put in the notification centre without a toast.
+ */
+export function offerRevertAgain(document: vscode.TextDocument): void {
+  void vscode.window
+    .showWarningMessage(
+      `Inkwell stopped writing into ${vscode.workspace.asRelativePath(document.uri)}, but the unsaved text is still there.`,
+      {
+        modal: true,
+        detail: 'You closed or reverted it while text arrived, so VS Code kept the unsaved text. Revert to discard it, or cancel to keep it.',
+      },
+      'Revert and Close',
+      'Revert',
+    )
+    .then(async (choice) => {
+      if (!choice || document.isClosed) return;
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand(choice === 'Revert' ? 'workbench.action.files.revert' : 'workbench.action.revertAndCloseActiveEditor');
+    });
+}

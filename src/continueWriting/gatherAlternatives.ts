@@ -20,6 +20,8 @@ export interface Gathering {
   firstEnded(result: GenerationResult, describe: (result: GenerationResult) => string | undefined): void;
   /** Ends when the requests of their own have ended (at once with `n`). */
   readonly background: Promise<void>;
+  /** What the requests of their own reported using, summed (the first request reports its own). */
+  readonly usage: { requests: number; promptTokens: number; completionTokens: number };
 }
 
 export function gatherAlternatives(options: {
@@ -48,11 +50,16 @@ export function gatherAlternatives(options: {
     else set.finish(index, 'error', message ?? 'Stopped before any text arrived.');
   };
   const inFirst = Math.max(1, Math.min(options.count, options.perRequest));
+  const usage = { requests: 0, promptTokens: 0, completionTokens: 0 };
   const background = runParallel(
     options.count - inFirst,
     async (i, signal) => {
       const index = inFirst + i;
-      settle(index, await options.generate(signal, (text) => set.append(index, joinerFor(index).push(text))));
+      const result = await options.generate(signal, (text) => set.append(index, joinerFor(index).push(text)));
+      usage.requests++;
+      usage.promptTokens += result.usage?.promptTokens ?? 0;
+      usage.completionTokens += result.usage?.completionTokens ?? 0;
+      settle(index, result);
     },
     { concurrency: PARALLEL_ALTERNATIVES, signal: options.signal },
   ).then(() => undefined);
@@ -66,5 +73,6 @@ export function gatherAlternatives(options: {
       for (let index = 1; index < inFirst; index++) settle(index, result);
     },
     background,
+    usage,
   };
 }

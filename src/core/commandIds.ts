@@ -18,6 +18,7 @@ export const COMMAND_IDS = [
   'inkwell.openSamplePassage',
   'inkwell.nextAlternative',
   'inkwell.previousAlternative',
+  'inkwell.retryAlternative',
   'inkwell.keepAlternative',
   'inkwell.discardAlternatives',
 ] as const;

@@ -98,6 +98,13 @@ describe('Continue Writing: alternatives in place', function () {
     assert.equal(generationRequests(server).length, 4, 'cycling past the last asked for one more');
     assert.equal(set.items.length, 4);
     assert.equal(shown(editor), set.items[3].text);
+
+    // Retry, from inside the text: one more, shown when written.
+    editor.selection = new vscode.Selection(0, BEFORE.length + 2, 0, BEFORE.length + 2);
+    await vscode.commands.executeCommand('inkwell.retryAlternative');
+    assert.equal(generationRequests(server).length, 5);
+    assert.equal(set.items.length, 5);
+    assert.equal(shown(editor), set.items[4].text);
   });
 
   it('typing inside the generated text keeps it and ends the alternatives', async () => {
