@@ -37,6 +37,7 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
 
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  private contextHere: boolean | undefined;
   /** Spots of documents that are closed, as storage has them, until their document opens again. */
   private closed: KeptSpot[];
 
@@ -279,6 +280,9 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
     const spot = editor && this.spots.get(editor.document.uri.toString());
     const offset = spot && editor ? editor.document.offsetAt(editor.selection.active) : -1;
     const here = spot !== undefined && offset >= spot.start && offset <= spot.end;
+    // Every cursor move comes here: tell the workbench only when the answer changes.
+    if (here === this.contextHere) return;
+    this.contextHere = here;
     void vscode.commands.executeCommand('setContext', ALTERNATIVES_CONTEXT, here);
   }
 
