@@ -1,4 +1,4 @@
-// Issue 2 in a real workbench: Set API Key from the command palette against the provider test server
+// In a real workbench: Set API Key from the command palette against the provider test server
 // (as Infermatic, at the address the user settings give), the confirmation, Select Model filled from
 // the server's list, the status bar after the choice, and a wrong key refused by the provider.
 import * as assert from 'assert';

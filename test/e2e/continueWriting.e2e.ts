@@ -1,4 +1,4 @@
-// Issue 3 in a real workbench: Continue Writing on a chapter of the sample manuscript with the
+// In a real workbench: Continue Writing on a chapter of the sample manuscript with the
 // keybinding, the continuation streaming in (read from the editor's DOM) with progress in the status
 // bar, and Escape stopping a second generation mid-stream.
 import * as assert from 'assert';

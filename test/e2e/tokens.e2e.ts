@@ -1,4 +1,4 @@
-// Issue 5 in a real workbench: the token count in the status bar follows the selection, and its
+// In a real workbench: the token count in the status bar follows the selection, and its
 // tooltip says which tokenizer counted and how much room is left.
 import * as assert from 'assert';
 import { useWorkbench } from './harness';

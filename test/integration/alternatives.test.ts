@@ -1,4 +1,4 @@
-// Alternatives cycled in place (issue #14), in a real extension host against the provider test server:
+// Alternatives cycled in place, in a real extension host against the provider test server:
 // one request with n where the server takes it, several where it does not; cycling, Undo and Discard.
 import * as assert from 'assert';
 import * as vscode from 'vscode';

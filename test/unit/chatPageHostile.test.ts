@@ -1,4 +1,4 @@
-// A reply can never break the chat page (the hostile-input issue, finding 1), tested on the page's real
+// A reply can never break the chat page, tested on the page's real
 // bundles in jsdom: a saved reply that once overflowed the renderer must not stop the page from starting,
 // and a streaming reply is formatted block by block, the blocks already shown kept as they are.
 import * as assert from 'assert';

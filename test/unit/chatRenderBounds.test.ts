@@ -4,7 +4,7 @@ import { JSDOM } from 'jsdom';
 import { MARKDOWN_LIMITS, blockLimitExceeded, blockRanges, scanBlocks } from '../../src/core/chat/markdownBlocks';
 import { PLAIN_BLOCK_CLASS, createMarkdownRenderer } from '../../src/core/chat/renderMarkdown';
 
-// A reply can never break or stall the chat (the hostile-input issue, finding 1): whatever the model sends,
+// A reply can never break or stall the chat: whatever the model sends,
 // rendering returns, in bounded time, nodes that hold all of the reply's text.
 
 const window = new JSDOM('<!DOCTYPE html><body></body>').window;

@@ -386,7 +386,7 @@ describe('http: streamCompletion', () => {
     assert.match((second[0] as { error: ProviderError }).error.providerMessage, /text\/html: Sign in to the hotel Wi-Fi/);
   });
 
-  it('accepts the options inside the request object too', async () => {
+  it('reports the stream’s bytes as activity, and no comment where it sends none', async () => {
     const s = await serve((_req, res) => {
       sseHead(res);
       res.end(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: 'stop' }] })}\n\n`);
