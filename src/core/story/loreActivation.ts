@@ -1,0 +1,117 @@
+// Which lore entries the story text activates, and why each one is in or out. SillyTavern's rules
+// (docs/story.md): any primary key activates, secondary keys then apply their logic, always-on entries
+// need no key, disabled ones never go in, and an active entry's text may activate others, a bounded
+// number of rounds deep. Pure: no vscode.
+import { LoreEntry } from './loreEntry';
+import { CompiledKey, KeyMatch, ScanText, compileKey } from './keyMatcher';
+
+export interface CompiledEntry {
+  entry: LoreEntry;
+  keys: CompiledKey[];
+  secondary: CompiledKey[];
+}
+
+export type ActiveWhy =
+  | { kind: 'alwaysOn' }
+  /** `index` is an offset in the story text. */
+  | { kind: 'key'; key: string; index: number; length: number; count: number }
+  | { kind: 'recursion'; key: string; via: string };
+
+export type InactiveWhy = 'disabled' | 'no-match' | 'secondary' | 'budget';
+
+export type Activation = { entry: LoreEntry; active: true; why: ActiveWhy } | { entry: LoreEntry; active: false; why: InactiveWhy };
+
+/** Keys are compiled once per change to the lore folder, not per keystroke. Broken keys were reported by the parser. */
+export function compileLore(entries: readonly LoreEntry[]): CompiledEntry[] {
+  const compile = (entry: LoreEntry, keys: string[]) =>
+    keys.flatMap((k) => {
+      const c = compileKey(k, entry);
+      return 'error' in c ? [] : [c];
+    });
+  return entries.map((entry) => ({ entry, keys: compile(entry, entry.keys), secondary: compile(entry, entry.secondaryKeys) }));
+}
+
+export interface ActivationOptions {
+  /** Tokens before the cursor to look in, for entries that do not say. */
+  scanTokens: number;
+  /** Characters per token of this text with this model's tokenizer, to turn a token depth into characters. */
+  charsPerToken: number;
+  /** How many rounds of entries activating entries; 0 turns it off. */
+  recursionRounds: number;
+}
+
+function secondaryHolds(entry: CompiledEntry, scan: ScanText): boolean {
+  if (!entry.secondary.length) return true;
+  const found = entry.secondary.filter((k) => scan.find(k) !== undefined).length;
+  switch (entry.entry.secondaryLogic) {
+    case 'any':
+      return found > 0;
+    case 'all':
+      return found === entry.secondary.length;
+    case 'notAny':
+      return found === 0;
+    case 'notAll':
+      return found < entry.secondary.length;
+  }
+}
+
+/** The nearest-the-cursor match among an entry's primary keys. */
+function primaryMatch(entry: CompiledEntry, scan: ScanText): { key: string; match: KeyMatch } | undefined {
+  let best: { key: string; match: KeyMatch } | undefined;
+  for (const key of entry.keys) {
+    const match = scan.find(key);
+    if (match && (!best || match.index + match.length > best.match.index + best.match.length)) best = { key: key.source, match };
+  }
+  return best;
+}
+
+/**
+ * Decides every entry for the story text (the text before the cursor, newest last). The result is in
+ * the entries' own order; budget decisions come later, in the prompt assembly.
+ */
+export function activateLore(entries: readonly CompiledEntry[], storyText: string, options: ActivationOptions): Activation[] {
+  const scans = new Map<number, { scan: ScanText; start: number }>();
+  const scanFor = (tokens: number) => {
+    const chars = Math.max(0, Math.ceil(tokens * options.charsPerToken));
+    let s = scans.get(chars);
+    if (!s) {
+      const start = Math.max(0, storyText.length - chars);
+      s = { scan: new ScanText(storyText.slice(start)), start };
+      scans.set(chars, s);
+    }
+    return s;
+  };
+
+  const decided = new Map<CompiledEntry, Activation>();
+  for (const c of entries) {
+    const { entry } = c;
+    if (!entry.enabled) decided.set(c, { entry, active: false, why: 'disabled' });
+    else if (entry.alwaysOn) decided.set(c, { entry, active: true, why: { kind: 'alwaysOn' } });
+    else {
+      const { scan, start } = scanFor(entry.scanTokens ?? options.scanTokens);
+      const hit = primaryMatch(c, scan);
+      if (!hit) continue;
+      if (!secondaryHolds(c, scan)) decided.set(c, { entry, active: false, why: 'secondary' });
+      else decided.set(c, { entry, active: true, why: { kind: 'key', key: hit.key, index: start + hit.match.index, length: hit.match.length, count: hit.match.count } });
+    }
+  }
+
+  // Entries activated in the last round may activate others through their text.
+  let fresh = [...decided.values()].filter((a) => a.active && a.entry.recursive);
+  for (let round = 0; round < options.recursionRounds && fresh.length; round++) {
+    const next: Activation[] = [];
+    for (const source of fresh) {
+      const scan = new ScanText(source.entry.content);
+      for (const c of entries) {
+        if (decided.has(c) && decided.get(c)!.why !== 'secondary') continue;
+        const hit = primaryMatch(c, scan);
+        if (!hit || !secondaryHolds(c, scan)) continue;
+        const activation: Activation = { entry: c.entry, active: true, why: { kind: 'recursion', key: hit.key, via: source.entry.id } };
+        decided.set(c, activation);
+        if (c.entry.recursive) next.push(activation);
+      }
+    }
+    fresh = next;
+  }
+  return entries.map((c) => decided.get(c) ?? { entry: c.entry, active: false, why: 'no-match' });
+}
