@@ -74,6 +74,7 @@ function setup() {
   const saved: Conversation[] = [];
   const commands: string[] = [];
   const clipboard: string[] = [];
+  const applied: string[] = [];
   let selected = 'story-model';
   const providers: ChatProviders = {
     active: () => ({ providerId: 'p1', model: selected }),
@@ -88,7 +89,10 @@ function setup() {
     writeClipboard: async (t) => void clipboard.push(t),
     runCommand: async (c) => void commands.push(c),
     showInformation: () => undefined,
-    applyToEditor: async () => ({ ok: true }),
+    applyToEditor: async (text) => {
+      applied.push(text);
+      return { ok: true };
+    },
     log: () => undefined,
     describeError: (e) => (e instanceof ProviderError ? `described: ${e.kind}` : String(e)),
     settings: () => ({ chatSystemPrompt: 'You help a novelist.', sampling: { temperature: 0.8, max_tokens: 300, n: 3 } }),
@@ -96,11 +100,22 @@ function setup() {
   const chat = new ChatController({ providers, model, host, storage: { store, save: (c) => saved.push(c) }, timers: clock });
   const posted: ExtensionToWebview[] = [];
   chat.connect((m) => posted.push(m));
-  return { chat, clock, model, store, saved, commands, clipboard, posted, selected: () => selected };
+  return { chat, clock, model, store, saved, commands, clipboard, applied, posted, selected: () => selected };
 }
 
 const ofType = <T extends ExtensionToWebview['type']>(posted: ExtensionToWebview[], type: T) =>
   posted.filter((m): m is Extract<ExtensionToWebview, { type: T }> => m.type === type);
+
+/** A message's text as the page has it after everything posted: the last whole view, then what was appended. */
+function pageText(posted: ExtensionToWebview[], messageId: string): string | undefined {
+  let text: string | undefined;
+  for (const m of posted) {
+    if (m.type === 'conversation') text = m.conversation.messages.find((v) => v.id === messageId)?.text ?? text;
+    else if (m.type === 'message' && m.message.id === messageId) text = m.message.text;
+    else if (m.type === 'appendText' && m.messageId === messageId) text = (text ?? '') + m.text;
+  }
+  return text;
+}
 
 describe('chat controller (plain mocha, fake host)', () => {
   it('on connect posts the conversation and config, then the model list and the token count', async () => {
@@ -205,6 +220,107 @@ describe('chat controller (plain mocha, fake host)', () => {
     const later: ExtensionToWebview[] = [];
     chat.connect((m) => later.push(m));
     assert.deepStrictEqual(ofType(later, 'attachPassage')[0].passage.text, 'She left.');
+  });
+
+  /** Runs one generation started by `message` to its end, streaming `pieces`; returns the reply. */
+  async function written(t: ReturnType<typeof setup>, message: Parameters<ChatController['handle']>[0], pieces: string[], result: Partial<ChatGenerationResult> = {}) {
+    const running = t.chat.handle(message);
+    await settle();
+    for (const piece of pieces) t.model.text(piece);
+    await t.clock.advance(STREAM_FLUSH_MS);
+    t.model.end(result);
+    await running;
+    return t.store.current.messages.at(-1)!;
+  }
+
+  it('Regenerate adds an alternative to the reply, shown; showing another makes it what the model, Copy and Insert get', async () => {
+    const t = setup();
+    const reply = await written(t, { type: 'send', requestId: 'r1', text: 'Name the inn.' }, ['The ', 'Heron']);
+    await written(t, { type: 'regenerate', requestId: 'r2', messageId: reply.id }, ['The Salt ', 'Lamb']);
+    const last = await written(t, { type: 'regenerate', requestId: 'r3', messageId: reply.id }, ['The Drowned Bell']);
+    assert.strictEqual(last, reply, 'the same reply');
+    assert.deepStrictEqual(reply.alternatives?.map((a) => [a.text, a.status]), [['The Heron', 'done'], ['The Salt Lamb', 'done'], ['The Drowned Bell', 'done']]);
+    assert.deepStrictEqual(t.model.requests[2].messages, t.model.requests[0].messages, 'each alternative answers the same conversation');
+    const shownOnPage = ofType(t.posted, 'message').at(-1)!.message;
+    assert.deepStrictEqual([shownOnPage.text, shownOnPage.alternative], ['The Drowned Bell', { index: 2, count: 3 }]);
+
+    const savedBefore = t.saved.length;
+    await t.chat.handle({ type: 'showAlternative', messageId: reply.id, index: 0 });
+    const showing = ofType(t.posted, 'message').at(-1)!.message;
+    assert.deepStrictEqual([showing.text, showing.alternative], ['The Heron', { index: 0, count: 3 }]);
+    assert.ok(t.saved.length > savedBefore, 'the choice is saved');
+    await t.chat.handle({ type: 'copy', messageId: reply.id });
+    await t.chat.handle({ type: 'applyToEditor', messageId: reply.id, how: 'insert' });
+    assert.deepStrictEqual([t.clipboard, t.applied], [['The Heron'], ['The Heron']]);
+    await written(t, { type: 'send', requestId: 'r4', text: 'Why that one?' }, ['Because.']);
+    assert.deepStrictEqual(t.model.requests[3].messages.slice(1).map((m) => [m.role, m.content]), [
+      ['user', 'Name the inn.'],
+      ['assistant', 'The Heron'],
+      ['user', 'Why that one?'],
+    ]);
+  });
+
+  it('another alternative can be shown while one streams: the streaming one goes on out of sight, and Stop stops only it', async () => {
+    const t = setup();
+    const reply = await written(t, { type: 'send', requestId: 'r1', text: 'Name the inn.' }, ['The Heron']);
+    const regenerating = t.chat.handle({ type: 'regenerate', requestId: 'r2', messageId: reply.id });
+    await settle();
+    t.model.text('The Salt');
+    await t.clock.advance(STREAM_FLUSH_MS);
+    await t.chat.handle({ type: 'showAlternative', messageId: reply.id, index: 0 });
+    const postedFrom = t.posted.length;
+    t.model.text(' Lamb');
+    await t.clock.advance(STREAM_FLUSH_MS);
+    assert.deepStrictEqual(t.posted.slice(postedFrom), [], 'nothing of the hidden alternative reaches the page');
+    assert.deepStrictEqual([reply.text, reply.status], ['The Heron', 'done']);
+
+    // Shown again, with text on its way: the page gets the text so far whole, then only what follows.
+    t.model.text(' and');
+    await t.chat.handle({ type: 'showAlternative', messageId: reply.id, index: 1 });
+    const again = ofType(t.posted, 'message').at(-1)!.message;
+    assert.deepStrictEqual([again.text, again.status], ['The Salt Lamb', 'streaming']);
+    await t.clock.advance(STREAM_FLUSH_MS);
+    assert.strictEqual(pageText(t.posted, reply.id), 'The Salt Lamb and');
+
+    await t.chat.handle({ type: 'showAlternative', messageId: reply.id, index: 0 });
+    await t.chat.handle({ type: 'stop', requestId: 'r2' });
+    await regenerating;
+    assert.deepStrictEqual(reply.alternatives?.map((a) => [a.text, a.status]), [['The Heron', 'done'], ['The Salt Lamb and', 'stopped']]);
+    assert.deepStrictEqual([reply.text, reply.status, reply.shown], ['The Heron', 'done', 0], 'the one shown is untouched');
+    assert.strictEqual(ofType(t.posted, 'generation').at(-1)?.state, 'ended');
+  });
+
+  it('a failed alternative shows its own error and loses none of the others; Retry replaces it', async () => {
+    const t = setup();
+    const reply = await written(t, { type: 'send', requestId: 'r1', text: 'Name the inn.' }, ['The Heron']);
+    await written(t, { type: 'regenerate', requestId: 'r2', messageId: reply.id }, ['The Sa'], { outcome: 'truncated' });
+    await written(t, { type: 'regenerate', requestId: 'r3', messageId: reply.id }, [], { outcome: 'error', error: new ProviderError({ kind: 'server' }) });
+    assert.deepStrictEqual(reply.alternatives?.map((a) => [a.text, a.status, a.error]), [
+      ['The Heron', 'done', undefined],
+      ['The Sa', 'cut', 'described: cut'],
+      ['', 'error', 'described: server'],
+    ]);
+    const failed = ofType(t.posted, 'message').at(-1)!.message;
+    assert.deepStrictEqual([failed.status, failed.error, failed.errorActions?.[0], failed.alternative], ['error', 'described: server', 'retry', { index: 2, count: 3 }]);
+    await t.chat.handle({ type: 'showAlternative', messageId: reply.id, index: 0 });
+    const fine = ofType(t.posted, 'message').at(-1)!.message;
+    assert.deepStrictEqual([fine.status, fine.error, fine.errorActions], ['done', undefined, undefined]);
+
+    await t.chat.handle({ type: 'showAlternative', messageId: reply.id, index: 2 });
+    await written(t, { type: 'errorAction', requestId: 'r4', messageId: reply.id, action: 'retry' }, ['The Lamb']);
+    assert.deepStrictEqual(reply.alternatives?.map((a) => [a.text, a.status]), [['The Heron', 'done'], ['The Sa', 'cut'], ['The Lamb', 'done']]);
+  });
+
+  it('shows no alternative that is not there: a user turn, another conversation, an index past the end', async () => {
+    const t = setup();
+    const reply = await written(t, { type: 'send', requestId: 'r1', text: 'Name the inn.' }, ['The Heron']);
+    await written(t, { type: 'regenerate', requestId: 'r2', messageId: reply.id }, ['The Lamb']);
+    const postedBefore = t.posted.length;
+    const savedBefore = t.saved.length;
+    for (const [messageId, index] of [[t.store.current.messages[0].id, 0], ['m-unknown', 0], [reply.id, 2]] as const) {
+      await t.chat.handle({ type: 'showAlternative', messageId, index });
+    }
+    assert.deepStrictEqual([t.posted.length, t.saved.length, reply.text], [postedBefore, savedBefore, 'The Lamb']);
   });
 
   it('the test probe exists only when asked for, and sees what is posted', () => {

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { MAX_REPLY_ALTERNATIVES } from '../../src/core/chat/replyAlternatives';
 import { MAX_TEXT_CHARS, parseWebviewMessage } from '../../src/core/protocol/chatProtocol';
 
 describe('chat protocol: messages from the webview', () => {
@@ -14,6 +15,8 @@ describe('chat protocol: messages from the webview', () => {
     { type: 'copy', messageId: 'm1' },
     { type: 'applyToEditor', messageId: 'm1', how: 'insert' },
     { type: 'applyToEditor', messageId: 'm1', how: 'replace' },
+    { type: 'showAlternative', messageId: 'm1', index: 0 },
+    { type: 'showAlternative', messageId: 'm1', index: MAX_REPLY_ALTERNATIVES - 1 },
     { type: 'selectProvider', providerId: 'infermatic' },
     { type: 'selectModel', model: 'anthracite-org/magnum-v4-72b' },
     { type: 'selectPreset', presetId: 'creative' },
@@ -52,6 +55,13 @@ describe('chat protocol: messages from the webview', () => {
     ['an unknown error action', { type: 'errorAction', requestId: 'r1', messageId: 'm1', action: 'workbench.action.reloadWindow' }],
     ['applyToEditor with an unknown mode', { type: 'applyToEditor', messageId: 'm1', how: 'overwriteFile' }],
     ['applyToEditor with text instead of an id', { type: 'applyToEditor', messageId: 'm1', how: 'insert', text: 'injected' }],
+    ['showAlternative without an index', { type: 'showAlternative', messageId: 'm1' }],
+    ['showAlternative with a negative index', { type: 'showAlternative', messageId: 'm1', index: -1 }],
+    ['showAlternative past the alternatives a reply keeps', { type: 'showAlternative', messageId: 'm1', index: MAX_REPLY_ALTERNATIVES }],
+    ['showAlternative with a fractional index', { type: 'showAlternative', messageId: 'm1', index: 1.5 }],
+    ['showAlternative with a string index', { type: 'showAlternative', messageId: 'm1', index: '1' }],
+    ['showAlternative with a bad message id', { type: 'showAlternative', messageId: '__proto__ x', index: 1 }],
+    ['showAlternative with text to show', { type: 'showAlternative', messageId: 'm1', index: 1, text: 'injected' }],
     ['an empty provider id', { type: 'selectProvider', providerId: '' }],
     ['a blank model', { type: 'selectModel', model: '   ' }],
     ['a preset id with spaces', { type: 'selectPreset', presetId: 'my preset' }],

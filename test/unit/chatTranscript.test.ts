@@ -4,9 +4,9 @@ import {
   addExchange,
   editAndResend,
   modelMessages,
-  regenerateReply,
   userContent,
 } from '../../src/core/chat/transcript';
+import { regenerateReply } from '../../src/core/chat/replyAlternatives';
 import { applyPreset, findPreset } from '../../src/core/chat/samplingPresets';
 
 function conversationWithTwoExchanges(store = new ChatStore()) {
@@ -31,15 +31,15 @@ describe('chat transcript', () => {
     assert.notStrictEqual(store.current.messages[0].id, reply.id);
   });
 
-  it('regenerates only the last reply, replacing it', () => {
+  it('regenerates only the last reply, adding an alternative to it, shown', () => {
     const { c, r1, r2 } = conversationWithTwoExchanges();
     assert.strictEqual(regenerateReply(c, r1.id, 'm'), undefined, 'an earlier reply cannot be regenerated');
-    const fresh = regenerateReply(c, r2.id, 'm2');
-    assert.ok(fresh);
+    const same = regenerateReply(c, r2.id, 'm2');
+    assert.strictEqual(same, r2, 'the reply stays, with a new alternative');
     assert.strictEqual(c.messages.length, 4);
-    assert.strictEqual(c.messages[3], fresh);
-    assert.strictEqual(fresh.text, '');
-    assert.ok(!c.messages.some((m) => m.id === r2.id));
+    assert.deepStrictEqual([r2.text, r2.status, r2.model], ['', 'streaming', 'm2']);
+    assert.deepStrictEqual(r2.alternatives?.map((a) => a.text), ['Gallowmere', '']);
+    assert.strictEqual(r2.shown, 1);
     assert.strictEqual(regenerateReply(c, c.messages[2].id, 'm'), undefined, 'a user turn is not a reply');
   });
 

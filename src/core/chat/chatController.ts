@@ -1,29 +1,23 @@
 // The chat's state and behaviour, apart from VS Code and from the webview that shows it: the
-// transcript (kept through ChatStorage), the one generation that may run, and what each protocol
-// message does. The page posts here what it sent (already validated); this posts back through the
+// transcript (kept through ChatStorage), what each protocol message does (the replies' part is in
+// chatReplies.ts, with the one generation that may run). The page posts here what it sent (already validated); this posts back through the
 // poster once the page said it is ready. The glue is src/chat/chatSession.ts; the tests drive this
 // class with fakes (test/unit/chatController.test.ts).
 import { ERROR_ACTION_TABLE } from '../errors/errorActions';
 import type { ExtensionToWebview, InitialState, InitialStateMessage, PanelConfig, Passage, WebviewToExtension } from '../protocol/chatProtocol';
 import { assertNever } from '../protocol/chatProtocol';
-import { countedText, generateReply } from './chatGeneration';
+import { countedText } from './chatGeneration';
 import type { ChatHost, ChatModel, ChatProviders, ChatStorage, ChatTimers } from './chatPorts';
 import { ChatProbe } from './chatProbe';
+import { ChatReplies } from './chatReplies';
 import { ModelMenu } from './modelMenu';
 import { SAMPLING_PRESETS, findPreset } from './samplingPresets';
-import { ChatTurn, Conversation, addExchange, editAndResend, findTurn, modelMessages, regenerateReply, toView, turnView } from './transcript';
+import { Conversation, modelMessages, toView } from './transcript';
 
 /** Quiet time before the conversation's token count is taken again. */
 export const TOKENS_DEBOUNCE_MS = 250;
 
 export type Poster = (message: ExtensionToWebview) => void;
-
-interface Running {
-  requestId: string;
-  messageId: string;
-  controller: AbortController;
-  done: Promise<void>;
-}
 
 export interface ChatDeps {
   providers: ChatProviders;
@@ -35,7 +29,7 @@ export interface ChatDeps {
 
 export class ChatController {
   private poster: Poster | undefined;
-  private running: Running | undefined;
+  private readonly replies: ChatReplies;
   private pendingPassage: Passage | undefined;
   private focusWhenReady = false;
   private readonly modelMenu: ModelMenu;
@@ -45,6 +39,15 @@ export class ChatController {
 
   constructor(private readonly deps: ChatDeps) {
     this.modelMenu = new ModelMenu(deps.providers, (error) => deps.host.describeError(error), () => this.postConfig());
+    this.replies = new ChatReplies({
+      ...deps,
+      store: () => this.store,
+      post: (message) => this.post(message),
+      postConversation: () => this.postConversation(),
+      save: (changed) => this.save(changed),
+      systemPromptFor: (conversation) => this.systemPromptFor(conversation),
+      countChanged: () => this.scheduleTokens(),
+    });
   }
 
   get store() {
@@ -52,12 +55,12 @@ export class ChatController {
   }
 
   get isRunning(): boolean {
-    return this.running !== undefined;
+    return this.replies.isRunning;
   }
 
   /** Resolves when the running generation (if any) has ended and been recorded. */
-  async idle(): Promise<void> {
-    await this.running?.done;
+  idle(): Promise<void> {
+    return this.replies.idle();
   }
 
   /** For tests and benchmarks: made on first use, so an untested session pays nothing for it. */
@@ -137,7 +140,7 @@ export class ChatController {
   }
 
   newChat(): void {
-    this.running?.controller.abort();
+    this.replies.abort();
     const previous = this.store.current;
     const fresh = this.store.newConversation();
     if (fresh !== previous) {
@@ -149,7 +152,7 @@ export class ChatController {
   }
 
   openConversation(id: string): boolean {
-    this.running?.controller.abort();
+    this.replies.abort();
     if (!this.store.open(id)) return false;
     this.conversationSwitched();
     return true;
@@ -173,37 +176,25 @@ export class ChatController {
         // The view connects the poster before handing 'ready' on; nothing more to do here.
         return;
       case 'send':
-        return this.send(message.requestId, message.text, message.passage);
+        return this.replies.send(message.requestId, message.text, message.passage);
       case 'stop':
-        if (this.running?.requestId === message.requestId) this.running.controller.abort();
-        return;
+        return this.replies.stop(message.requestId);
       case 'regenerate':
-        return this.startReply(message.requestId, (model) => regenerateReply(this.store.current, message.messageId, model));
+        return this.replies.regenerate(message.requestId, message.messageId);
       case 'editResend':
-        return this.startReply(
-          message.requestId,
-          (model) => {
-            const turn = findTurn(this.store.current, message.messageId);
-            if (!turn || turn.role !== 'user' || (!message.text.trim() && !turn.passage)) return undefined;
-            return editAndResend(this.store.current, message.messageId, message.text, model);
-          },
-          true,
-        );
+        return this.replies.editResend(message.requestId, message.messageId, message.text);
       case 'errorAction': {
-        if (message.action === 'retry') return this.startReply(message.requestId, (model) => regenerateReply(this.store.current, message.messageId, model));
+        if (message.action === 'retry') return this.replies.regenerate(message.requestId, message.messageId);
         const command = ERROR_ACTION_TABLE[message.action].command;
         if (command) await host.runCommand(command);
         return;
       }
-      case 'copy': {
-        const turn = findTurn(this.store.current, message.messageId);
-        if (!turn) return;
-        await host.writeClipboard(turn.text);
-        this.post({ type: 'notice', text: 'Copied.' });
-        return;
-      }
+      case 'showAlternative':
+        return this.replies.showAlternative(message.messageId, message.index);
+      case 'copy':
+        return this.replies.copy(message.messageId);
       case 'applyToEditor':
-        return this.applyToEditor(message.messageId, message.how);
+        return this.replies.applyToEditor(message.messageId, message.how);
       case 'selectProvider':
         if (!providers.profiles().some((p) => p.id === message.providerId)) return;
         await providers.selectProvider(message.providerId);
@@ -245,66 +236,15 @@ export class ChatController {
     }
   }
 
-  private send(requestId: string, text: string, passage: Passage | undefined): Promise<void> {
-    return this.startReply(requestId, (model) => (!text.trim() && !passage ? undefined : addExchange(this.store.current, text, passage, model)), true);
-  }
-
-  /** One reply at a time: `make` adds the reply turn to the current conversation (or finds nothing to do). */
-  private async startReply(requestId: string, make: (model: string) => ChatTurn | undefined, touched = false): Promise<void> {
-    if (this.running) {
-      this.post({ type: 'notice', text: 'A reply is still being written. Stop it first.' });
-      return;
-    }
-    const conversation = this.store.current;
-    const reply = make(this.deps.providers.active().model);
-    if (!reply) return;
-    if (touched) this.store.touch();
-    this.postConversation();
-    await this.generate(requestId, conversation, reply);
-  }
-
-  private async applyToEditor(messageId: string, how: 'insert' | 'replace'): Promise<void> {
-    const turn = findTurn(this.store.current, messageId);
-    if (!turn || !turn.text) return;
-    const result = await this.deps.host.applyToEditor(turn.text, how);
-    if (!result.ok) {
-      this.post({ type: 'notice', text: result.reason });
-      this.deps.host.showInformation(`Inkwell: ${result.reason}`);
-    }
-  }
-
   // -------------------------------------------------------------------------------------------
-  // Generation
+  // Posting state
 
   systemPromptFor(conversation: Conversation): string {
     return conversation.systemPrompt ?? this.deps.host.settings().chatSystemPrompt;
   }
 
-  private generate(requestId: string, conversation: Conversation, reply: ChatTurn): Promise<void> {
-    const controller = new AbortController();
-    let finish!: () => void;
-    const done = new Promise<void>((resolve) => (finish = resolve));
-    this.running = { requestId, messageId: reply.id, controller, done };
-    this.post({ type: 'generation', state: 'started', requestId, messageId: reply.id });
-    const job = { conversation, reply, target: this.deps.providers.active(), systemPrompt: this.systemPromptFor(conversation), signal: controller.signal };
-    return generateReply(job, this.deps, {
-      appendText: (text) => this.post({ type: 'appendText', messageId: reply.id, text }),
-      turnChanged: () => this.post({ type: 'message', message: turnView(reply) }),
-      save: () => this.save(conversation),
-    }).finally(() => {
-      this.running = undefined;
-      this.post({ type: 'generation', state: 'ended', requestId, messageId: reply.id });
-      this.save(conversation);
-      this.scheduleTokens();
-      finish();
-    });
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Posting state
-
   private conversationMessage(): InitialStateMessage {
-    const running = this.running ? { requestId: this.running.requestId, messageId: this.running.messageId } : undefined;
+    const running = this.replies.runningView;
     return { type: 'conversation', conversation: toView(this.store.current), ...(running ? { running } : {}) };
   }
 
@@ -363,7 +303,7 @@ export class ChatController {
   }
 
   dispose(): void {
-    this.running?.controller.abort();
+    this.replies.abort();
     if (this.tokensTimer !== undefined) this.deps.timers.clearTimeout(this.tokensTimer);
     this.save();
   }

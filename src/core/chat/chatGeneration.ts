@@ -6,7 +6,7 @@ import { ProviderError } from '../errors/providerError';
 import { assertNever } from '../protocol/chatProtocol';
 import { applyPreset, findPreset } from './samplingPresets';
 import type { ChatHost, ChatModel, ChatTarget, ChatTimers } from './chatPorts';
-import { ChatTurn, Conversation, modelMessages } from './transcript';
+import { ChatTurn, Conversation, ReplyAlternative, modelMessages } from './transcript';
 
 /** Streamed text goes to the page in batches this far apart. */
 export const STREAM_FLUSH_MS = 30;
@@ -19,9 +19,9 @@ export function countedText(messages: readonly { content: string }[]): string {
 }
 
 export interface ReplyOutlet {
-  /** Text that arrived, for the page. */
+  /** Text that arrived (already added to the alternative), for the page. */
   appendText(text: string): void;
-  /** The reply's status or error changed. */
+  /** The alternative's status or error changed. */
   turnChanged(): void;
   /** The conversation should be written to storage (throttled by the caller's clock). */
   save(): void;
@@ -29,38 +29,41 @@ export interface ReplyOutlet {
 
 export interface ReplyJob {
   conversation: Conversation;
+  /** The reply turn (the model is sent what comes before it). */
   reply: ChatTurn;
+  /** What is written: the reply itself, or one of its alternatives (replyAlternatives.ts). */
+  alternative: ReplyAlternative;
   target: ChatTarget;
   systemPrompt: string;
   signal: AbortSignal;
 }
 
-/** Runs the generation for `job.reply` and leaves the reply in its final state. */
+/** Runs the generation for `job.alternative` and leaves it in its final state. */
 export async function generateReply(job: ReplyJob, deps: { host: ChatHost; model: ChatModel; timers: ChatTimers }, out: ReplyOutlet): Promise<void> {
-  const { conversation, reply, target } = job;
+  const { conversation, alternative, target } = job;
   const { host, model, timers } = deps;
   const fail = (error: ProviderError, status: 'error' | 'cut' = 'error') => {
-    reply.status = status;
-    reply.error = host.describeError(error);
-    reply.errorActions = ['retry', ...actionsFor(error)];
+    alternative.status = status;
+    alternative.error = host.describeError(error);
+    alternative.errorActions = ['retry', ...actionsFor(error)];
     out.turnChanged();
   };
   if (!target.model) return fail(new ProviderError({ kind: 'no-model' }));
   const settings = host.settings();
   const sampling = applyPreset(settings.sampling, findPreset(conversation.presetId));
   delete sampling.n; // the panel shows one reply
-  const messages = modelMessages(conversation, job.systemPrompt, conversation.messages.indexOf(reply));
+  const messages = modelMessages(conversation, job.systemPrompt, conversation.messages.indexOf(job.reply));
 
   // A conversation longer than the context is refused with the numbers (docs/security.md, item 19).
   try {
     const { used, context } = await model.measure(countedText(messages), target);
     const overhead = chatTemplateOverhead(messages.length);
     if (used + overhead + sampling.max_tokens > context) {
-      reply.status = 'error';
-      reply.error =
+      alternative.status = 'error';
+      alternative.error =
         `The conversation is about ${(used + overhead).toLocaleString('en-US')} tokens; with ${sampling.max_tokens} kept for the reply ` +
         `it does not fit in ${target.model}'s ${context.toLocaleString('en-US')}. Nothing was sent. Start a new chat, or edit an earlier message.`;
-      reply.errorActions = ['retry'];
+      alternative.errorActions = ['retry'];
       out.turnChanged();
       return;
     }
@@ -71,9 +74,12 @@ export async function generateReply(job: ReplyJob, deps: { host: ChatHost; model
   let pending = '';
   let flushTimer: unknown;
   let lastSave = timers.now();
+  // Text joins the alternative when it goes to the page: a page that is sent the whole alternative
+  // meanwhile (another one shown, then this one again) gets the rest, and nothing twice.
   const flush = () => {
     flushTimer = undefined;
     if (!pending) return;
+    alternative.text += pending;
     out.appendText(pending);
     pending = '';
     if (timers.now() - lastSave > SAVE_WHILE_STREAMING_MS) {
@@ -88,30 +94,29 @@ export async function generateReply(job: ReplyJob, deps: { host: ChatHost; model
     signal: job.signal,
     onText: (index, text) => {
       if (index !== 0 || !text) return;
-      reply.text += text;
       pending += text;
       flushTimer ??= timers.setTimeout(flush, STREAM_FLUSH_MS);
     },
   });
   if (flushTimer !== undefined) timers.clearTimeout(flushTimer);
   flush();
-  if (result.foldedSystemPrompt) reply.foldedSystemPrompt = true;
+  if (result.foldedSystemPrompt) alternative.foldedSystemPrompt = true;
   host.log(`Chat: ${target.model} ${result.outcome}, ${result.tokens} pieces${result.foldedSystemPrompt ? ', system prompt folded' : ''}`);
   switch (result.outcome) {
     case 'done':
-      reply.status = 'done';
-      delete reply.error;
-      delete reply.errorActions;
+      alternative.status = 'done';
+      delete alternative.error;
+      delete alternative.errorActions;
       out.turnChanged();
       return;
     case 'aborted':
-      reply.status = 'stopped';
+      alternative.status = 'stopped';
       out.turnChanged();
       return;
     case 'truncated':
       return fail(result.error ?? new ProviderError({ kind: 'cut', nextStep: 'The text so far is kept; Retry asks again.' }), 'cut');
     case 'error':
-      return fail(result.error ?? new ProviderError({ kind: 'server' }), reply.text ? 'cut' : 'error');
+      return fail(result.error ?? new ProviderError({ kind: 'server' }), alternative.text ? 'cut' : 'error');
     default:
       assertNever(result.outcome);
   }

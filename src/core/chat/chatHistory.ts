@@ -140,7 +140,8 @@ export class ChatHistory {
     for (const conversation of overBound(staying, this.store.current.id, this.limits)) {
       this.archiving.add(conversation.id);
       const snapshot = JSON.stringify(conversation);
-      const file = JSON.stringify({ format: 'inkwell.chat.conversation', version: FORMAT_VERSION, archivedAt: this.now(), conversation }, null, 2);
+      // The same form as in storage, so parseConversation reads an archived conversation too.
+      const file = JSON.stringify({ format: 'inkwell.chat.conversation', version: FORMAT_VERSION, archivedAt: this.now(), conversation: conversationData(conversation) }, null, 2);
       this.options.archive.keep(conversation.id, file).then(
         (where) => {
           this.archiving.delete(conversation.id);

@@ -6,7 +6,7 @@ import type { Conversation } from './transcript';
 
 export interface HistoryLimits {
   conversations: number;
-  /** Characters of text over all kept conversations: messages, passages and system prompts. */
+  /** Characters of text over all kept conversations: messages (every alternative of a reply), passages and system prompts. */
   chars: number;
 }
 
@@ -18,7 +18,12 @@ export const HISTORY_LIMITS: HistoryLimits = { conversations: 100, chars: 3_000_
 
 export function conversationChars(conversation: Conversation): number {
   let chars = conversation.title.length + (conversation.systemPrompt?.length ?? 0);
-  for (const turn of conversation.messages) chars += turn.text.length + (turn.passage?.text.length ?? 0);
+  for (const turn of conversation.messages) {
+    chars += turn.passage?.text.length ?? 0;
+    // A reply's alternatives are all kept (the turn's own text is the shown one's, counted once).
+    if (turn.alternatives) for (const alternative of turn.alternatives) chars += alternative.text.length;
+    else chars += turn.text.length;
+  }
   return chars;
 }
 

@@ -1,12 +1,31 @@
 // The chat's conversations as the extension keeps them (docs/security.md, item 10): ids, the truncation
 // that Regenerate and Edit-and-resend do, and the history in memory. Pure: no vscode, no DOM.
 
-import type { ConversationView, MessageView, Passage } from '../protocol/chatProtocol';
+import type { ConversationView, ErrorAction, MessageStatus, MessageView, Passage } from '../protocol/chatProtocol';
 import { newId } from '../ids';
+import { alternativeView } from './replyAlternatives';
+
+/** One answer of a reply: Regenerate adds another to the same reply (replyAlternatives.ts). */
+export interface ReplyAlternative {
+  text: string;
+  status: MessageStatus;
+  error?: string;
+  errorActions?: ErrorAction[];
+  model?: string;
+  foldedSystemPrompt?: boolean;
+  createdAt: number;
+}
 
 /** A message as the extension keeps it: what the webview sees, plus when it was written. */
-export interface ChatTurn extends MessageView {
+export interface ChatTurn extends Omit<MessageView, 'alternative'> {
   createdAt: number;
+  /**
+   * A reply's alternatives in the order they were written, when it has more than one. The turn's own
+   * text, status, error, model and folding are a copy of `alternatives[shown]`'s, kept in step by
+   * replyAlternatives.ts, so whatever reads a turn (the model's messages, Copy, Insert) reads the one shown.
+   */
+  alternatives?: ReplyAlternative[];
+  shown?: number;
 }
 
 export interface Conversation {
@@ -79,6 +98,8 @@ export function turnView(turn: ChatTurn): MessageView {
   if (turn.errorActions?.length) view.errorActions = turn.errorActions;
   if (turn.model) view.model = turn.model;
   if (turn.foldedSystemPrompt) view.foldedSystemPrompt = true;
+  const alternative = alternativeView(turn);
+  if (alternative) view.alternative = alternative;
   return view;
 }
 
@@ -96,19 +117,6 @@ function addReply(conversation: Conversation, model: string, now: number): ChatT
   conversation.messages.push(reply);
   conversation.updatedAt = now;
   return reply;
-}
-
-/**
- * Regenerate (or Retry) a reply: it must be the last message and follow a user turn. The reply is
- * replaced by a fresh empty one. Undefined when the message is not a reply that can be regenerated.
- */
-export function regenerateReply(conversation: Conversation, replyId: string, model: string, now = Date.now()): ChatTurn | undefined {
-  const index = conversation.messages.findIndex((m) => m.id === replyId);
-  if (index === -1 || index !== conversation.messages.length - 1) return undefined;
-  const reply = conversation.messages[index];
-  if (reply.role !== 'assistant' || index === 0 || conversation.messages[index - 1].role !== 'user') return undefined;
-  conversation.messages.splice(index);
-  return addReply(conversation, model, now);
 }
 
 /**

@@ -3,6 +3,7 @@
 // extension bundle and the webview bundle, so it imports only pure helpers.
 
 import { isRecord } from '../json';
+import { MAX_REPLY_ALTERNATIVES } from '../chat/replyAlternatives';
 
 export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(value)}`);
@@ -37,6 +38,8 @@ export interface MessageView {
   model?: string;
   /** True when the model got the system prompt inside the first user turn. */
   foldedSystemPrompt?: boolean;
+  /** A reply with several alternatives: which one this is (from 0) of how many. */
+  alternative?: { index: number; count: number };
 }
 
 export interface ConversationView {
@@ -111,6 +114,7 @@ export type WebviewToExtension =
   | { type: 'errorAction'; requestId: string; messageId: string; action: ErrorAction }
   | { type: 'copy'; messageId: string }
   | { type: 'applyToEditor'; messageId: string; how: 'insert' | 'replace' }
+  | { type: 'showAlternative'; messageId: string; index: number }
   | { type: 'selectProvider'; providerId: string }
   | { type: 'selectModel'; model: string }
   | { type: 'selectPreset'; presetId: string }
@@ -191,6 +195,15 @@ export function parseWebviewMessage(raw: unknown): WebviewToExtension | undefine
     case 'applyToEditor':
       return onlyKeys(m, ['messageId', 'how']) && isId(m.messageId) && (m.how === 'insert' || m.how === 'replace')
         ? { type, messageId: m.messageId, how: m.how }
+        : undefined;
+    case 'showAlternative':
+      return onlyKeys(m, ['messageId', 'index']) &&
+        isId(m.messageId) &&
+        typeof m.index === 'number' &&
+        Number.isInteger(m.index) &&
+        m.index >= 0 &&
+        m.index < MAX_REPLY_ALTERNATIVES
+        ? { type, messageId: m.messageId, index: m.index }
         : undefined;
     case 'selectProvider':
       return onlyKeys(m, ['providerId']) && isText(m.providerId, 200) && m.providerId.length > 0
