@@ -7,6 +7,8 @@ import { AlternativesInPlace } from './continueWriting/alternativesInPlace';
 import { registerChat } from './chat/registerChat';
 import { TokenStatusItem } from './tokens/tokenStatusItem';
 import { registerWalkthroughContext } from './walkthrough/walkthrough';
+import { StoryFolders } from './story/storyFolder';
+import { StoryPrompts } from './story/storyPrompts';
 
 /** What the extension hands to its own integration tests (and to nobody else). */
 export interface InkwellTestApi {
@@ -22,9 +24,11 @@ export function activate(context: vscode.ExtensionContext): InkwellTestApi | und
     const services = createServices(context);
     // Every feature is made here and handed to the command table: nothing is module-level.
     const alternatives = new AlternativesInPlace(context.workspaceState);
-    const writing = new ContinueWriting(services, alternatives);
+    const storyFolders = new StoryFolders();
+    const prompts = new StoryPrompts(services, storyFolders);
+    const writing = new ContinueWriting(services, alternatives, prompts);
     const tokenStatus = new TokenStatusItem(services);
-    context.subscriptions.push(alternatives, writing, tokenStatus);
+    context.subscriptions.push(storyFolders, prompts, alternatives, writing, tokenStatus);
     const chat = registerChat(context, services);
     registerCommands(context, createCommands({ services, writing, alternatives, chat, tokenStatus }));
     registerModelStatusItem(context, services);

@@ -23,6 +23,8 @@ export interface GenerationRequest {
   onProgress?(tokens: number): void;
   /** What the generation is waiting for, before its first token (a retry and its delay). */
   onWaiting?(what: string): void;
+  /** The address and body as sent (no headers, so never the key), for the view of what the model sees. */
+  onRequest?(url: string, body: Record<string, unknown>): void;
 }
 
 export interface GenerationResult {
@@ -98,6 +100,7 @@ export class Generator {
         request.mode === 'completion'
           ? buildCompletionRequest({ profile: target.profile, model: target.model, sampling: request.sampling, stream: true, prompt: request.prompt ?? '' })
           : buildChatRequest({ profile: target.profile, model: target.model, sampling: request.sampling, stream: true, messages: request.messages ?? [], foldSystem: fold });
+      request.onRequest?.(built.url, built.body);
       let error: ProviderError | undefined;
       let outcome: GenerationResult['outcome'] = 'truncated';
       const meter = new StreamMeter(streamBound(request.sampling.max_tokens, request.sampling.n));

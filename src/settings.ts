@@ -3,6 +3,7 @@ import { SETTINGS, SettingKey, clampToDeclaration, workspaceMayDecide } from './
 import { SamplingSettings } from './core/providers/samplingParams';
 import { CustomProviderSetting } from './core/providers/providerCatalog';
 import { GenerationMode } from './core/requests/buildRequest';
+import { StoryOptions } from './core/story/storyPrompt';
 
 type Section = SettingKey extends `inkwell.${infer S}` ? S : never;
 
@@ -114,6 +115,29 @@ export class Settings {
   /** Continuations per Continue Writing (clamped to 1–8 by the schema's bounds). */
   get alternativesCount(): number {
     return Math.max(1, Math.floor(this.get<number>('inkwell.alternatives.count') || 1));
+  }
+  get storyFolder(): string {
+    return this.get<string>('inkwell.story.folder');
+  }
+  /** How the story folder's parts go into a prompt (README "Story memory"). */
+  get story(): StoryOptions {
+    const num = (key: SettingKey) => {
+      const v = this.get<unknown>(key);
+      return typeof v === 'number' && Number.isFinite(v) ? v : (SETTINGS[key].default as number);
+    };
+    const whole = (key: SettingKey) => Math.floor(num(key));
+    const text = (key: SettingKey, fallback: string) => {
+      const v = this.get<unknown>(key);
+      return typeof v === 'string' ? v.slice(0, 200) : fallback;
+    };
+    return {
+      loreShare: num('inkwell.story.loreBudget'),
+      scanTokens: whole('inkwell.story.scanTokens'),
+      recursionRounds: whole('inkwell.story.recursionRounds'),
+      authorsNoteDepth: whole('inkwell.story.authorsNoteDepth'),
+      partSeparator: text('inkwell.story.partSeparator', '\n\n'),
+      storySeparator: text('inkwell.story.storySeparator', '\n***\n'),
+    };
   }
   /** The whole generation's limit, retries included. */
   get generationTimeoutMs(): number {

@@ -1,11 +1,8 @@
 import * as vscode from 'vscode';
 import { ProviderError } from '../core/errors/providerError';
-import { chatTemplateOverhead, fitPrompt } from '../core/continuation/promptWindow';
 import { SeamJoiner } from '../core/continuation/seamJoiner';
-import { ChatMessage, chooseMode } from '../core/requests/buildRequest';
 import { Services } from '../services';
 import { GenerationResult } from '../generator';
-import { Settings } from '../settings';
 import { describeError, showProviderError } from '../errorMessages';
 import { StreamingInsertion } from './streamingInsertion';
 import { discardDefeated, offerRevertAgain } from './discardWatch';
@@ -14,6 +11,8 @@ import { Gathering, gatherAlternatives } from './gatherAlternatives';
 import { nLimitFrom } from '../core/alternatives/nLimit';
 import { TrackedPosition } from './trackedPosition';
 import { GenerationStatus } from './generationStatus';
+import { PlannedPrompt, StoryPrompts } from '../story/storyPrompts';
+import { StoryPrompt } from '../core/story/storyPrompt';
 
 const TAIL_CHARS = 400;
 
@@ -42,7 +41,33 @@ export class ContinueWriting implements vscode.Disposable {
   constructor(
     private readonly services: Services,
     private readonly alternatives: AlternativesInPlace,
+    private readonly prompts: StoryPrompts,
   ) {}
+
+  /** Says why nothing was sent, with the numbers and a way on; returns the error for the caller. */
+  private refuse(plan: PlannedPrompt, built: Extract<StoryPrompt, { fits: false }>): ProviderError {
+    const { target, sampling, contextSize } = plan;
+    const n = (v: number) => v.toLocaleString('en-US');
+    const budget = `(${target.model}: ${n(contextSize.tokens)} context, ${sampling.max_tokens} kept for the reply)`;
+    const [message, action, open] =
+      built.what === 'memory'
+        ? [
+            `Inkwell: the story folder's memory.md and authors-note.md are ${n(built.tokens)} tokens, but only ${n(built.available)} fit ${budget}. ` +
+              'They are never cut, so nothing was sent. Shorten them or lower inkwell.sampling.maxTokens.',
+            'Open Memory',
+            () => this.prompts.folders.openMemory(plan.document),
+          ]
+        : [
+            `Inkwell: ${plan.isSelection ? 'The selection' : 'The text before the cursor'} is ${n(built.tokens)} tokens, but only ${n(built.available)} fit ${budget}. ` +
+              'Nothing was sent. Select a shorter passage or lower inkwell.sampling.maxTokens.',
+            'Open Settings',
+            () => vscode.commands.executeCommand('workbench.action.openSettings', 'inkwell.sampling.maxTokens'),
+          ];
+    void vscode.window.showErrorMessage(message, action).then((choice) => {
+      if (choice) void open();
+    });
+    return new ProviderError({ kind: 'context-overflow', contextLength: contextSize.tokens, requestedTokens: built.tokens + sampling.max_tokens });
+  }
 
   /** Aborts every running generation; returns how many there were. */
   stopAll(): number {
@@ -109,53 +134,25 @@ export class ContinueWriting implements vscode.Disposable {
       void vscode.window.showInformationMessage('Inkwell is already writing in this document. Press Escape or run "Inkwell: Stop" first.');
       return notStarted();
     }
-    const target = this.services.targets.active();
-    if (!target.model) {
+    if (!this.services.targets.active().model) {
       const error = new ProviderError({ kind: 'no-model' });
       void showProviderError(error, this.services.secrets, 'Continue Writing');
       return notStarted(error);
     }
-    const settings = Settings.forDocument(document);
-    const mode = chooseMode(target.profile, settings.generationMode);
-    const selection = editor.selection;
-    const anchor = selection.isEmpty ? selection.active : selection.end;
-    const passageRange = selection.isEmpty ? new vscode.Range(new vscode.Position(0, 0), anchor) : selection;
-    const passage = document.getText(passageRange);
-    if (!passage.trim()) {
+    const plan = await this.prompts.plan(document, editor.selection);
+    if (!plan) {
       void vscode.window.showInformationMessage('Inkwell: there is no text before the cursor to continue. Write a line first, or select a passage.');
       return notStarted();
     }
-
-    const sampling = settings.sampling;
-    const systemPrompt = settings.generationSystemPrompt;
-    const contextSize = await this.services.contextSize(target, settings);
-    const count = (text: string) => this.services.tokens.count(text, target, settings);
-    const overhead = mode === 'chat' ? (await count(systemPrompt)) + chatTemplateOverhead(2) : 0;
-    const fitted = await fitPrompt(
-      mode === 'completion' ? passage.replace(/[ \t]+$/, '') : passage.trim(),
-      { contextSize: contextSize.tokens, maxTokens: sampling.max_tokens, overhead },
-      count,
-      selection.isEmpty ? settings.contextOverflow : 'refuse',
-    );
-    if (!fitted.fits) {
-      const what = selection.isEmpty ? 'The text before the cursor' : 'The selection';
-      void vscode.window.showErrorMessage(
-        `Inkwell: ${what} is ${fitted.tokens.toLocaleString('en-US')} tokens, but only ${fitted.available.toLocaleString('en-US')} fit ` +
-          `(${target.model}: ${contextSize.tokens.toLocaleString('en-US')} context, ${sampling.max_tokens} kept for the reply). ` +
-          'Nothing was sent. Select a shorter passage or lower inkwell.sampling.maxTokens.',
-        'Open Settings',
-      ).then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'inkwell.sampling.maxTokens');
-      });
-      return notStarted(new ProviderError({ kind: 'context-overflow', contextLength: contextSize.tokens, requestedTokens: fitted.tokens + sampling.max_tokens }));
-    }
-    if (fitted.trimmedChars > 0) this.services.log.info(`Continue Writing: the prompt starts ${fitted.trimmedChars} characters in, to fit ${contextSize.tokens} tokens.`);
+    const { target, settings, mode, sampling, contextSize, anchor, built } = plan;
+    if (!built.fits) return notStarted(this.refuse(plan, built));
+    if (built.trimmedChars > 0) this.services.log.info(`Continue Writing: the story text starts ${built.trimmedChars} characters in, to fit ${contextSize.tokens} tokens.`);
 
     const controller = new AbortController();
     this.running.set(key, controller);
     const insertion = new StreamingInsertion(document, anchor);
     const documentTail = document.getText(new vscode.Range(document.positionAt(Math.max(0, document.offsetAt(anchor) - TAIL_CHARS)), anchor));
-    const joiner = new SeamJoiner(mode, documentTail, fitted.text.slice(-TAIL_CHARS));
+    const joiner = new SeamJoiner(mode, documentTail, built.storyText.slice(-TAIL_CHARS));
     insertion.onDidStop((reason) => {
       this.services.log.info(`Continue Writing: stopped (${reason}) after ${insertion.editCount} edits; the document is ${document.isDirty ? 'dirty' : 'clean'}.`);
       controller.abort();
@@ -164,19 +161,16 @@ export class ContinueWriting implements vscode.Disposable {
     let firstTokenAt: number | undefined;
     this.status.start();
 
-    const messages: ChatMessage[] = [
-      { role: 'system', content: systemPrompt },
-      { role: 'user', content: fitted.text },
-    ];
+    const { prompt, messages } = plan;
     const describe = (r: GenerationResult) => (r.error ? describeError(r.error, this.services.secrets) : undefined);
-    const newJoiner = () => new SeamJoiner(mode, documentTail, fitted.text.slice(-TAIL_CHARS));
+    const newJoiner = () => new SeamJoiner(mode, documentTail, built.storyText.slice(-TAIL_CHARS));
     const oneMore = async (signal: AbortSignal, onText: (text: string) => void) => {
       const seam = newJoiner();
       const r = await this.services.generator.generate({
         target,
         mode,
         sampling: { ...sampling, n: undefined },
-        prompt: fitted.text,
+        prompt,
         messages,
         signal,
         onText: (index, text) => index === 0 && onText(seam.push(text)),
@@ -203,7 +197,7 @@ export class ContinueWriting implements vscode.Disposable {
         target,
         mode,
         sampling: gathering ? { ...sampling, n: gathering.n } : sampling,
-        prompt: fitted.text,
+        prompt,
         messages,
         signal: controller.signal,
         onText: (index, text) => {
@@ -213,6 +207,7 @@ export class ContinueWriting implements vscode.Disposable {
         },
         onProgress: (tokens) => this.status.progress(tokens, startedAt, firstTokenAt),
         onWaiting: (what) => this.status.waiting(what),
+        onRequest: (url, body) => this.prompts.record(document.uri, plan, url, body),
       });
       insertion.append(joiner.end());
       await insertion.finish();

@@ -156,6 +156,58 @@ export const SETTINGS = {
     description:
       'Language ids of the documents Inkwell counts tokens for in the status bar. Settings, output and other non-prose documents are never counted.',
   },
+  // Story memory: the story folder beside the chapters (README "Story memory").
+  'inkwell.story.folder': {
+    type: 'string',
+    default: 'story',
+    scope: 'resource',
+    description:
+      'The story folder, relative to the workspace folder: `memory.md` (always sent first), `authors-note.md` (placed a few lines before the end of the prompt) and `lore/`, one Markdown file per lore entry. A path outside the workspace folder is ignored.',
+  },
+  'inkwell.story.loreBudget': {
+    type: 'number',
+    default: 0.25,
+    scope: 'resource',
+    minimum: 0,
+    maximum: 0.9,
+    description: 'The share of the context lore entries may take (0.25 is a quarter). Entries go in by order until it is full.',
+  },
+  'inkwell.story.scanTokens': {
+    type: 'number',
+    default: 2048,
+    scope: 'resource',
+    minimum: 0,
+    maximum: 1048576,
+    description: 'How far back from the cursor, in tokens, Inkwell looks for lore keys (an entry\'s own `scanTokens` wins).',
+  },
+  'inkwell.story.recursionRounds': {
+    type: 'number',
+    default: 3,
+    scope: 'resource',
+    minimum: 0,
+    maximum: 10,
+    description: 'How many rounds an active entry\'s text may activate other entries. 0 turns it off.',
+  },
+  'inkwell.story.authorsNoteDepth': {
+    type: 'number',
+    default: 3,
+    scope: 'resource',
+    minimum: 0,
+    maximum: 100,
+    description: 'How many lines (paragraphs) before the end of the story text the author\'s note goes. 0 puts it at the very end.',
+  },
+  'inkwell.story.partSeparator': {
+    type: 'string',
+    default: '\n\n',
+    scope: 'resource',
+    description: 'In completion mode, what goes between memory and each lore entry.',
+  },
+  'inkwell.story.storySeparator': {
+    type: 'string',
+    default: '\n***\n',
+    scope: 'resource',
+    description: 'In completion mode, what goes between memory and lore and the story text.',
+  },
   // Network.
   'inkwell.network.connectTimeoutSeconds': {
     type: 'number',

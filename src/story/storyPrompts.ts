@@ -1,0 +1,105 @@
+import * as vscode from 'vscode';
+import { ChatMessage, GenerationMode, buildChatRequest, buildCompletionRequest, chooseMode } from '../core/requests/buildRequest';
+import { SamplingSettings } from '../core/providers/samplingParams';
+import { StoryPrompt, buildStoryPrompt } from '../core/story/storyPrompt';
+import { Services, ContextSize } from '../services';
+import { ActiveTarget } from '../providers/providerTargets';
+import { Settings } from '../settings';
+import { StoryFolders } from './storyFolder';
+
+/** Everything one Continue Writing sends, worked out from the document, the cursor and the story folder. */
+export interface PlannedPrompt {
+  document: vscode.Uri;
+  target: ActiveTarget;
+  settings: Settings;
+  mode: GenerationMode;
+  sampling: SamplingSettings;
+  contextSize: ContextSize;
+  /** Where the continuation goes. */
+  anchor: vscode.Position;
+  isSelection: boolean;
+  built: StoryPrompt;
+  /** What goes to the generator, when it fits. */
+  prompt: string;
+  messages: ChatMessage[];
+}
+
+/** A prompt that was sent: the parts, and the request as it went (address and body; the key is in a header, never here). */
+export interface SentPrompt {
+  at: number;
+  model: string;
+  contextSize: number;
+  maxTokens: number;
+  built: Extract<StoryPrompt, { fits: true }>;
+  url: string;
+  body: Record<string, unknown>;
+}
+
+const MAX_KEPT = 20;
+
+/**
+ * The one place a Continue Writing prompt is planned, so that the context view shows exactly what the
+ * next request would carry, and the record of the last one each document sent.
+ */
+export class StoryPrompts implements vscode.Disposable {
+  private readonly sent = new Map<string, SentPrompt>();
+  private readonly didSend = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidSend = this.didSend.event;
+
+  constructor(
+    private readonly services: Services,
+    readonly folders: StoryFolders,
+  ) {}
+
+  dispose(): void {
+    this.didSend.dispose();
+  }
+
+  /** Undefined when there is no model or no text before the cursor. */
+  async plan(document: vscode.TextDocument, selection: vscode.Selection): Promise<PlannedPrompt | undefined> {
+    const target = this.services.targets.active();
+    if (!target.model) return undefined;
+    const settings = Settings.forDocument(document);
+    const mode = chooseMode(target.profile, settings.generationMode);
+    const isSelection = !selection.isEmpty;
+    const anchor = isSelection ? selection.end : selection.active;
+    const passage = document.getText(isSelection ? selection : new vscode.Range(new vscode.Position(0, 0), anchor));
+    if (!passage.trim()) return undefined;
+    const sampling = settings.sampling;
+    const systemPrompt = mode === 'chat' ? settings.generationSystemPrompt : '';
+    const contextSize = await this.services.contextSize(target, settings);
+    const built = await buildStoryPrompt({
+      mode,
+      passage: mode === 'completion' ? passage.replace(/[ \t]+$/, '') : passage.trim(),
+      overflow: isSelection ? 'refuse' : settings.contextOverflow,
+      systemPrompt,
+      contextSize: contextSize.tokens,
+      maxTokens: sampling.max_tokens,
+      count: (text) => this.services.tokens.count(text, target, settings),
+      story: await this.folders.material(document.uri),
+      options: settings.story,
+    });
+    const prompt = built.fits ? built.prompt : '';
+    const messages = built.fits ? built.messages : [];
+    return { document: document.uri, target, settings, mode, sampling, contextSize, anchor, isSelection, built, prompt, messages };
+  }
+
+  /** The request body the plan would send (for the view's raw request; the generator builds the real one the same way). */
+  requestFor(plan: PlannedPrompt): { url: string; body: Record<string, unknown> } {
+    const common = { profile: plan.target.profile, model: plan.target.model, sampling: plan.sampling, stream: true };
+    return plan.mode === 'completion' ? buildCompletionRequest({ ...common, prompt: plan.prompt }) : buildChatRequest({ ...common, messages: plan.messages });
+  }
+
+  record(document: vscode.Uri, plan: PlannedPrompt, url: string, body: Record<string, unknown>): void {
+    if (!plan.built.fits) return;
+    const key = document.toString();
+    this.sent.delete(key);
+    this.sent.set(key, { at: Date.now(), model: plan.target.model, contextSize: plan.contextSize.tokens, maxTokens: plan.sampling.max_tokens, built: plan.built, url, body });
+    while (this.sent.size > MAX_KEPT) this.sent.delete(this.sent.keys().next().value!);
+    this.didSend.fire(document);
+  }
+
+  lastSent(document: vscode.Uri): SentPrompt | undefined {
+    return this.sent.get(document.toString());
+  }
+}
