@@ -15,6 +15,8 @@ export interface InkwellTestApi {
   services: Services;
   tokenStatus: TokenStatusItem;
   alternatives: AlternativesInPlace;
+  /** The story folder's prompt planning and the record of what was sent. */
+  prompts: StoryPrompts;
   /** For the test that plays the next session's start against this one's storage. */
   workspaceState: vscode.Memento;
 }
@@ -33,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): InkwellTestApi | und
     registerCommands(context, createCommands({ services, writing, alternatives, chat, tokenStatus }));
     registerModelStatusItem(context, services);
     registerWalkthroughContext(context, services);
-    return context.extensionMode === vscode.ExtensionMode.Test ? { services, tokenStatus, alternatives, workspaceState: context.workspaceState } : undefined;
+    return context.extensionMode === vscode.ExtensionMode.Test ? { services, tokenStatus, alternatives, prompts, workspaceState: context.workspaceState } : undefined;
   } catch (error) {
     // VS Code does not show activation failures to the user; say it ourselves.
     void vscode.window.showErrorMessage(`Inkwell could not start: ${error instanceof Error ? error.message : String(error)}`);
