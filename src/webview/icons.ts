@@ -3,6 +3,8 @@
 // iconButton() take only these names.
 export const CHAT_ICONS = [
   'account',
+  'chevron-left',
+  'chevron-right',
   'close',
   'comment-discussion',
   'copy',

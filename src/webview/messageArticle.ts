@@ -45,6 +45,19 @@ export function buildActions(state: PageState, message: MessageView): HTMLElemen
   return actions;
 }
 
+/** `◀ 2/3 ▶` for a reply with several alternatives: always in view, so the writer sees there are others. */
+function alternativeNav(message: MessageView): HTMLElement | null {
+  const alternative = message.alternative;
+  if (message.role !== 'assistant' || !alternative || alternative.count < 2) return null;
+  const { index, count } = alternative;
+  const previous = iconButton('chevron-left', 'Previous alternative', 'previous-alternative');
+  const next = iconButton('chevron-right', 'Next alternative', 'next-alternative');
+  previous.disabled = index <= 0;
+  next.disabled = index >= count - 1;
+  const label = `Alternative ${index + 1} of ${count}`;
+  return h('span', { class: 'alternatives', role: 'group', 'aria-label': label }, previous, h('span', { class: 'alternative-count', title: label }, `${index + 1}/${count}`), next);
+}
+
 export function buildMessage(state: PageState, message: MessageView, attachReply: AttachReply): HTMLElement {
   const running = isStreaming(state, message.id);
   const who =
@@ -61,7 +74,14 @@ export function buildMessage(state: PageState, message: MessageView, attachReply
       // Screen readers read a streaming reply once it is complete, not piece by piece.
       'aria-busy': running ? 'true' : undefined,
     },
-    h('div', { class: 'msg-head' }, who, message.foldedSystemPrompt ? h('span', { class: 'badge', title: 'This model takes no system prompt; it was put at the top of the first message.' }, 'system prompt folded') : null, actions),
+    h(
+      'div',
+      { class: 'msg-head' },
+      who,
+      message.foldedSystemPrompt ? h('span', { class: 'badge', title: 'This model takes no system prompt; it was put at the top of the first message.' }, 'system prompt folded') : null,
+      actions,
+      alternativeNav(message),
+    ),
   );
   if (message.passage) {
     article.append(

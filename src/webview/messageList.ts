@@ -135,6 +135,14 @@ export function createMessageList(state: PageState, post: (message: WebviewToExt
     if (message) replaceMessage({ ...message });
   }
 
+  /** Asks for the alternative `step` away from the one shown; the extension answers with the message. */
+  function showAlternative(messageId: string | undefined, step: number): void {
+    const alternative = findMessage(state, messageId)?.alternative;
+    if (!messageId || !alternative) return;
+    const index = alternative.index + step;
+    if (index >= 0 && index < alternative.count) post({ type: 'showAlternative', messageId, index });
+  }
+
   const actions: ActionHandlers = {
     copy: (_target, messageId) => {
       if (messageId) post({ type: 'copy', messageId });
@@ -162,6 +170,8 @@ export function createMessageList(state: PageState, post: (message: WebviewToExt
       state.editing = undefined;
       if (messageId) post({ type: 'editResend', requestId: newId('r'), messageId, text });
     },
+    'previous-alternative': (_target, messageId) => showAlternative(messageId, -1),
+    'next-alternative': (_target, messageId) => showAlternative(messageId, 1),
     'error-action': (target, messageId) => {
       const errorAction = target.dataset.errorAction as ErrorAction | undefined;
       if (messageId && errorAction) post({ type: 'errorAction', requestId: newId('r'), messageId, action: errorAction });

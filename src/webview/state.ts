@@ -27,6 +27,10 @@ export function findMessage(state: PageState, messageId: string | undefined): Me
   return state.conversation?.messages.find((m) => m.id === messageId);
 }
 
+/**
+ * True while the message's text is being written: its reply is running and the alternative shown is
+ * the one streaming (another alternative of a running reply is shown finished, with its buttons).
+ */
 export function isStreaming(state: PageState, messageId: string): boolean {
-  return state.running?.messageId === messageId;
+  return state.running?.messageId === messageId && findMessage(state, messageId)?.status === 'streaming';
 }
