@@ -65,6 +65,8 @@ export class Generator {
     const local = new AbortController();
     const forward = () => local.abort();
     request.signal.addEventListener('abort', forward, { once: true });
+    // A stop that came while the key was read has already fired: no listener hears it again.
+    if (request.signal.aborted) local.abort();
     const limit = { ms: settings.generationTimeoutMs, passed: false };
     const deadline = setTimeout(() => {
       limit.passed = true;

@@ -25,8 +25,10 @@ interface Spot {
   eol: string;
   /** While Inkwell's own swap is applied: its change event is not the writer's edit. */
   swapping: boolean;
-  /** Ends the gathering and any extra generation when the spot ends. */
-  controller: AbortController;
+  /** The gathering of the first alternatives: Stop ends it early, the spot's end ends it too. */
+  gathering: AbortController;
+  /** Aborted when the spot ends: every generation for it (Retry, past the last) ends with it. */
+  lifetime: AbortController;
 }
 
 export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensProvider {
@@ -54,8 +56,11 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
     for (const document of vscode.workspace.textDocuments) this.restore(document);
   }
 
-  /** Starts cycling at `range` of `document`, whose text is the set's first alternative. */
-  open(document: vscode.TextDocument, range: vscode.Range, set: AlternativeSet, more: MoreAlternatives, controller: AbortController): void {
+  /**
+   * Starts cycling at `range` of `document`, whose text is the set's first alternative; `gathering`
+   * stops the alternatives still being written when the spot ends.
+   */
+  open(document: vscode.TextDocument, range: vscode.Range, set: AlternativeSet, more: MoreAlternatives, gathering: AbortController): void {
     this.end(document.uri);
     const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
     this.spots.set(document.uri.toString(), {
@@ -66,7 +71,8 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
       more,
       eol,
       swapping: false,
-      controller,
+      gathering,
+      lifetime: new AbortController(),
     });
     this.changed();
   }
@@ -176,7 +182,7 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
       set.finish(i, 'done');
     });
     set.select(kept.shown);
-    this.spots.set(uri, { document, start: kept.start, end: kept.end, set, more: undefined, eol, swapping: false, controller: new AbortController() });
+    this.spots.set(uri, { document, start: kept.start, end: kept.end, set, more: undefined, eol, swapping: false, gathering: new AbortController(), lifetime: new AbortController() });
     this.changed();
   }
 
@@ -224,15 +230,16 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
   private async generateMore(spot: Spot): Promise<void> {
     const index = spot.set.add();
     this.changed();
-    const run = spot.more!(spot.controller.signal, (text) => {
+    const run = spot.more!(spot.lifetime.signal, (text) => {
       spot.set.append(index, text);
       this.changed();
     });
-    vscode.window.setStatusBarMessage('$(sync~spin) Inkwell: writing another alternative…', run);
     const outcome = await run;
-    spot.set.finish(index, outcome.ok ? 'done' : spot.set.items[index].text ? 'cut' : 'error', outcome.error);
+    const text = spot.set.items[index].text;
+    spot.set.finish(index, outcome.ok ? 'done' : text ? 'cut' : 'error', outcome.error ?? (outcome.ok || text ? undefined : 'Stopped before any text arrived.'));
     if (this.spots.get(spot.document.uri.toString()) !== spot) return;
-    if (spot.set.select(index)) await this.swap(spot, spot.set.items[index].text);
+    // One that stopped or failed before any text is not swapped in: that would blank the shown one.
+    if (text && spot.set.select(index)) await this.swap(spot, text);
     if (!outcome.ok && outcome.error) void vscode.window.showWarningMessage(`Inkwell: another alternative could not be written. ${outcome.error}`);
   }
 
@@ -271,7 +278,8 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
     const spot = this.spots.get(uri.toString());
     if (!spot) return;
     this.spots.delete(uri.toString());
-    spot.controller.abort();
+    spot.gathering.abort();
+    spot.lifetime.abort();
     this.changed();
   }
 

@@ -13,6 +13,7 @@ import { TrackedPosition } from './trackedPosition';
 import { GenerationStatus } from './generationStatus';
 import { PlannedPrompt, StoryPrompts } from '../story/storyPrompts';
 import { StoryPrompt } from '../core/story/storyPrompt';
+import { LaterRuns } from './laterRuns';
 
 const TAIL_CHARS = 400;
 
@@ -37,6 +38,8 @@ export class ContinueWriting implements vscode.Disposable {
   /** The most `n` a server took, learnt from its refusal (llama.cpp's slot count), by provider and address. */
   private readonly nLimits = new Map<string, number>();
   readonly status = new GenerationStatus();
+  /** Alternatives still written after the command returned: Stop and Escape reach them too. */
+  private readonly later = new LaterRuns(this.status);
 
   constructor(
     private readonly services: Services,
@@ -69,11 +72,11 @@ export class ContinueWriting implements vscode.Disposable {
     return new ProviderError({ kind: 'context-overflow', contextLength: contextSize.tokens, requestedTokens: built.tokens + sampling.max_tokens });
   }
 
-  /** Aborts every running generation; returns how many there were. */
+  /** Aborts every running generation, alternatives still being written included; returns how many there were. */
   stopAll(): number {
     const count = this.running.size;
     for (const controller of this.running.values()) controller.abort();
-    return count;
+    return count + this.later.stopAll();
   }
 
   dispose(): void {
@@ -103,6 +106,14 @@ export class ContinueWriting implements vscode.Disposable {
       return;
     }
     this.alternatives.open(insertion.document, insertion.range, gathering.set, more, controller);
+    const coming = gathering.set.items.filter((a) => a.state === 'streaming').length;
+    if (coming > 0) {
+      this.later.follow(controller, gathering.background, `${coming} more alternative${coming === 1 ? '' : 's'} coming`, () => {
+        const written = gathering.set.items.filter((a) => a.text.length > 0).length;
+        const of = `${written} of ${gathering.set.items.length} alternatives`;
+        return controller.signal.aborted ? `$(debug-stop) Inkwell: stopped; ${of} written` : `$(check) Inkwell: ${of}`;
+      });
+    }
     const poll = setInterval(() => this.alternatives.changed(), 500);
     void gathering.background.finally(() => {
       clearInterval(poll);
@@ -234,9 +245,22 @@ export class ContinueWriting implements vscode.Disposable {
       this.status.end('$(sync) Inkwell: asking again with fewer alternatives per request');
       return this.run(editor, refitted);
     }
-    if (gathering) this.offerAlternatives(gathering, result, insertion, controller, describe, async (signal, onText) => {
-      const r = await oneMore(signal, onText);
-      return { ok: r.outcome === 'done', error: describe(r) };
+    if (gathering) this.offerAlternatives(gathering, result, insertion, controller, describe, async (spotEnded, onText) => {
+      // Its own controller, so Stop ends this one and not the spot it is for.
+      const own = new AbortController();
+      const forward = () => own.abort();
+      spotEnded.addEventListener('abort', forward, { once: true });
+      if (spotEnded.aborted) own.abort();
+      const work = oneMore(own.signal, onText);
+      this.later.follow(own, work, 'writing another alternative', () =>
+        own.signal.aborted ? '$(debug-stop) Inkwell: stopped the alternative' : '$(check) Inkwell: another alternative',
+      );
+      try {
+        const r = await work;
+        return { ok: r.outcome === 'done', error: describe(r) };
+      } finally {
+        spotEnded.removeEventListener('abort', forward);
+      }
     });
     const tokens = result.usage?.completionTokens ?? result.tokens;
     const summary: ContinueWritingResult = { outcome: result.outcome, tokens: result.tokens, error: result.error, range: insertion.range };

@@ -62,7 +62,17 @@ export function gatherAlternatives(options: {
       settle(index, result);
     },
     { concurrency: PARALLEL_ALTERNATIVES, signal: options.signal },
-  ).then(() => undefined);
+  ).then((outcomes) => {
+    // A run never started (stopped while it waited its turn) or one that threw has no result to
+    // settle with: without this its alternative would stay "coming" for good.
+    for (const outcome of outcomes) {
+      if (outcome.ok) continue;
+      const index = inFirst + outcome.index;
+      const aborted = outcome.error instanceof Error && outcome.error.name === 'AbortError';
+      if (set.items[index]?.text) set.finish(index, 'cut', aborted ? 'Stopped.' : undefined);
+      else set.finish(index, 'error', aborted ? 'Stopped before it started.' : 'Failed before any text arrived.');
+    }
+  });
   return {
     set,
     n: inFirst > 1 ? inFirst : undefined,

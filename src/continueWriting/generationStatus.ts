@@ -25,6 +25,17 @@ export class GenerationStatus implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'inkwell.generating', true);
   }
 
+  /** Writing goes on after the command's own generation (alternatives): counted as start() is, shown as `what`. */
+  alsoWriting(what: string): void {
+    this.running++;
+    if (this.hideTimer) clearTimeout(this.hideTimer);
+    this.item.text = `$(loading~spin) Inkwell: ${what}`;
+    this.item.tooltip = 'Click or press Escape to stop';
+    this.item.command = 'inkwell.stop';
+    this.item.show();
+    if (this.running === 1) void vscode.commands.executeCommand('setContext', 'inkwell.generating', true);
+  }
+
   /** Before the first token: what the generation waits for (a retry after a busy server, say). */
   waiting(what: string): void {
     if (this.lastProgressAt !== 0) return;

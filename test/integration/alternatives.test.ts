@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ContinueWritingResult } from '../../src/continueWriting/continueWriting';
 import { AlternativesInPlace } from '../../src/continueWriting/alternativesInPlace';
-import { LLAMACPP_SLOTS, startProviderTestServer, type ProviderTestServer } from '../server/providerTestServer';
+import { LLAMACPP_SLOTS, startProviderTestServer, type ProviderTestServer, type ProviderTestServerOptions } from '../server/providerTestServer';
 import { TEST_KEY, closeAllEditors, generationRequests, inkwell, openDocument, resetUserSettings, serverAsInfermatic, setUserSetting, waitFor } from './testKit';
 
 const run = () => vscode.commands.executeCommand<ContinueWritingResult>('inkwell.continueWriting');
@@ -22,6 +22,24 @@ function shown(editor: vscode.TextEditor): string {
   const text = editor.document.getText();
   const from = text.indexOf(BEFORE) + BEFORE.length;
   return text.slice(from, text.lastIndexOf(AFTER));
+}
+
+/** A provider test server as AI/ML API, which takes no `n`: alternatives come from requests of their own. */
+async function serverAsAimlApi(options: ProviderTestServerOptions): Promise<ProviderTestServer> {
+  const api = await inkwell();
+  const server = await startProviderTestServer({ flavor: 'aimlapi', maxLifetimeMs: 120_000, ...options });
+  await setUserSetting('inkwell.aimlapi.baseUrl', `${server.url}/v1`);
+  await setUserSetting('inkwell.provider', 'aimlapi');
+  await setUserSetting('inkwell.model', 'anthracite-org/magnum-v4-72b');
+  const profile = api.services.targets.profile('aimlapi');
+  assert.ok(profile);
+  await api.services.keys.set(profile, TEST_KEY);
+  return server;
+}
+
+/** Every generation request the server saw has ended, and none ran to its end after the stop. */
+async function everyRequestEnded(server: ProviderTestServer): Promise<void> {
+  await waitFor('every generation request to end', () => generationRequests(server).every((r) => r.endTime !== undefined));
 }
 
 describe('Continue Writing: alternatives in place', function () {
@@ -75,14 +93,8 @@ describe('Continue Writing: alternatives in place', function () {
 
   it('without n (AI/ML API): three requests; past the last alternative a new request is sent', async () => {
     const api = await inkwell();
-    server = await startProviderTestServer({ flavor: 'aimlapi', maxStreamTokens: 10, maxLifetimeMs: 120_000 });
-    await setUserSetting('inkwell.aimlapi.baseUrl', `${server.url}/v1`);
-    await setUserSetting('inkwell.provider', 'aimlapi');
-    await setUserSetting('inkwell.model', 'anthracite-org/magnum-v4-72b');
+    server = await serverAsAimlApi({ maxStreamTokens: 10 });
     await setUserSetting('inkwell.alternatives.count', 3);
-    const profile = api.services.targets.profile('aimlapi');
-    assert.ok(profile);
-    await api.services.keys.set(profile, TEST_KEY);
     const editor = await writeAt();
     assert.equal((await run()).outcome, 'done');
     const set = api.alternatives.setFor(editor.document.uri);
@@ -176,5 +188,81 @@ describe('Continue Writing: alternatives in place', function () {
     } finally {
       after.dispose();
     }
+  });
+  describe('Stop (Escape, "Inkwell: Stop") while the alternatives are written aborts every request', () => {
+    // 300 tokens at 50 a second: six seconds of streaming, so a stop lands well inside every stream.
+    const SLOW = { tokenDelayMs: 20 };
+
+    it('with n: the one request for all four is aborted, and no alternative is left coming', async () => {
+      server = await serverAsInfermatic({ flavor: 'vllm', scenario: SLOW });
+      await setUserSetting('inkwell.alternatives.count', 4);
+      await setUserSetting('inkwell.sampling.maxTokens', 300);
+      const api = await inkwell();
+      const editor = await writeAt();
+      const writing = run();
+      await waitFor('the first alternative streaming in', () => shown(editor).length > 20);
+      assert.equal(await vscode.commands.executeCommand<number>('inkwell.stop'), 1, 'Stop found the generation');
+      assert.equal((await writing).outcome, 'aborted');
+      await everyRequestEnded(server);
+      const requests = generationRequests(server);
+      assert.equal(requests.length, 1);
+      assert.equal(requests[0].body.n, 4);
+      assert.ok(requests[0].aborted && !requests[0].completed, 'the server saw the request aborted');
+      const set = api.alternatives.setFor(editor.document.uri);
+      assert.ok(set, 'what arrived is offered');
+      assert.deepEqual(set.items.map((a) => a.state), ['cut', 'cut', 'cut', 'cut'], 'every choice ended with the request');
+      assert.ok(set.items.every((a) => a.text.length > 0), 'each choice keeps what arrived');
+    });
+
+    it('parallel requests (AI/ML API), stopped while the first streams: both others aborted, the one waiting its turn never sent', async () => {
+      server = await serverAsAimlApi({ scenario: SLOW });
+      await setUserSetting('inkwell.alternatives.count', 4);
+      await setUserSetting('inkwell.sampling.maxTokens', 300);
+      const api = await inkwell();
+      const editor = await writeAt();
+      const writing = run();
+      await waitFor('three requests streaming', () => generationRequests(server).filter((r) => r.status === 200).length === 3);
+      await waitFor('the first alternative streaming in', () => shown(editor).length > 20);
+      assert.equal(await vscode.commands.executeCommand<number>('inkwell.stop'), 1);
+      assert.equal((await writing).outcome, 'aborted');
+      const set = api.alternatives.setFor(editor.document.uri);
+      assert.ok(set);
+      await waitFor('no alternative still coming', () => set.items.every((a) => a.state !== 'streaming'));
+      await everyRequestEnded(server);
+      const requests = generationRequests(server);
+      assert.equal(requests.length, 3, 'the fourth alternative waited its turn and was never asked for');
+      assert.ok(requests.every((r) => r.aborted && !r.completed), 'the server saw every request aborted');
+      assert.deepEqual(set.items.map((a) => a.state), ['cut', 'cut', 'cut', 'error']);
+    });
+
+    it('parallel requests (AI/ML API), stopped after the first is in: the one still streaming is aborted; Retry still works', async () => {
+      // The first three requests (the first alternative and two of their own) run to their end; the
+      // fourth, sent when one of the two ends, stalls after 3 tokens until it is stopped.
+      server = await serverAsAimlApi({ scenario: [{}, {}, {}, { stall: { afterTokens: 3 } }] });
+      await setUserSetting('inkwell.alternatives.count', 4);
+      await setUserSetting('inkwell.sampling.maxTokens', 12);
+      const api = await inkwell();
+      const editor = await writeAt();
+      assert.equal((await run()).outcome, 'done', 'the command returns once the first is in');
+      const set = api.alternatives.setFor(editor.document.uri);
+      assert.ok(set);
+      await waitFor('the fourth alternative streaming', () => set.items[3].text.length > 0);
+      assert.equal(set.items[3].state, 'streaming');
+      assert.equal(await vscode.commands.executeCommand<number>('inkwell.stop'), 1, 'Stop reaches the alternatives still written');
+      await waitFor('no alternative still coming', () => set.items.every((a) => a.state !== 'streaming'));
+      await everyRequestEnded(server);
+      const requests = generationRequests(server);
+      assert.equal(requests.length, 4);
+      assert.deepEqual(requests.map((r) => r.aborted), [false, false, false, true], 'the stalled request was aborted, the others had ended');
+      assert.equal(set.items[3].state, 'cut');
+
+      // The stop ended the gathering, not the spot: one more is still written on request.
+      server.setScenario(null);
+      await vscode.commands.executeCommand('inkwell.retryAlternative');
+      assert.equal(generationRequests(server).length, 5);
+      assert.equal(set.items[4].state, 'done');
+      assert.ok(set.items[4].text.length > 0);
+      assert.equal(shown(editor), set.items[4].text);
+    });
   });
 });

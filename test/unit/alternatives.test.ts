@@ -4,6 +4,9 @@ import { AlternativeSet } from '../../src/core/alternatives/alternativeSet';
 import { nLimitFrom } from '../../src/core/alternatives/nLimit';
 import { runParallel } from '../../src/core/alternatives/parallelRuns';
 import { KEPT_LIMITS, keepSpots, readKeptSpots } from '../../src/core/alternatives/keptAlternatives';
+import { SeamJoiner } from '../../src/core/continuation/seamJoiner';
+import { PARALLEL_ALTERNATIVES, gatherAlternatives } from '../../src/continueWriting/gatherAlternatives';
+import type { GenerationResult } from '../../src/generator';
 
 describe('alternatives: llama.cpp n limit', () => {
   it("reads the slot count from llama.cpp's 400 (docs/story.md)", () => {
@@ -60,6 +63,37 @@ describe('alternatives: parallel requests', () => {
     assert.ok(signals.every((s) => s.aborted));
     assert.ok(outcomes.every((o) => !o.ok));
     assert.strictEqual(outcomes.length, 6);
+  });
+});
+
+describe('alternatives: gathered by requests of their own', () => {
+  it('a stop while some wait their turn ends every started request and leaves none "coming"', async () => {
+    const stop = new AbortController();
+    const started: AbortSignal[] = [];
+    const gathering = gatherAlternatives({
+      count: 4,
+      perRequest: 1,
+      joiner: () => new SeamJoiner('completion', 'The lamp went out.'),
+      // A request that sends one piece, then streams until it is aborted, as a server would.
+      generate: (signal, onText) => {
+        started.push(signal);
+        onText(' More');
+        return new Promise<GenerationResult>((resolve) =>
+          signal.addEventListener('abort', () => resolve({ outcome: 'aborted', tokens: 1, foldedSystemPrompt: false })),
+        );
+      },
+      signal: stop.signal,
+      describe: () => undefined,
+    });
+    await new Promise((r) => setImmediate(r));
+    assert.strictEqual(started.length, PARALLEL_ALTERNATIVES, 'two at a time; the third waits its turn');
+    stop.abort();
+    await gathering.background;
+    assert.strictEqual(started.length, PARALLEL_ALTERNATIVES, 'the waiting one was never sent');
+    assert.ok(started.every((s) => s.aborted), 'every started request was aborted');
+    const others = gathering.set.items.slice(1);
+    assert.deepStrictEqual(others.map((a) => a.state), ['cut', 'cut', 'error'], 'none is left streaming');
+    assert.deepStrictEqual(others.map((a) => a.text), [' More', ' More', '']);
   });
 });
 
