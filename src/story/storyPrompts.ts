@@ -18,6 +18,8 @@ export interface PlannedPrompt {
   /** Where the continuation goes. */
   anchor: vscode.Position;
   isSelection: boolean;
+  /** The document offset where the passage given to the prompt starts: lore key matches are offsets from here. */
+  passageOffset: number;
   built: StoryPrompt;
   /** What goes to the generator, when it fits. */
   prompt: string;
@@ -31,6 +33,7 @@ export interface SentPrompt {
   contextSize: number;
   maxTokens: number;
   built: Extract<StoryPrompt, { fits: true }>;
+  passageOffset: number;
   url: string;
   body: Record<string, unknown>;
 }
@@ -63,14 +66,17 @@ export class StoryPrompts implements vscode.Disposable {
     const mode = chooseMode(target.profile, settings.generationMode);
     const isSelection = !selection.isEmpty;
     const anchor = isSelection ? selection.end : selection.active;
-    const passage = document.getText(isSelection ? selection : new vscode.Range(new vscode.Position(0, 0), anchor));
-    if (!passage.trim()) return undefined;
+    const range = isSelection ? selection : new vscode.Range(new vscode.Position(0, 0), anchor);
+    const text = document.getText(range);
+    if (!text.trim()) return undefined;
+    const passage = mode === 'completion' ? text.replace(/[ \t]+$/, '') : text.trim();
+    const passageOffset = document.offsetAt(range.start) + (mode === 'completion' ? 0 : text.length - text.trimStart().length);
     const sampling = settings.sampling;
     const systemPrompt = mode === 'chat' ? settings.generationSystemPrompt : '';
     const contextSize = await this.services.contextSize(target, settings);
     const built = await buildStoryPrompt({
       mode,
-      passage: mode === 'completion' ? passage.replace(/[ \t]+$/, '') : passage.trim(),
+      passage,
       overflow: isSelection ? 'refuse' : settings.contextOverflow,
       systemPrompt,
       contextSize: contextSize.tokens,
@@ -81,7 +87,7 @@ export class StoryPrompts implements vscode.Disposable {
     });
     const prompt = built.fits ? built.prompt : '';
     const messages = built.fits ? built.messages : [];
-    return { document: document.uri, target, settings, mode, sampling, contextSize, anchor, isSelection, built, prompt, messages };
+    return { document: document.uri, target, settings, mode, sampling, contextSize, anchor, isSelection, passageOffset, built, prompt, messages };
   }
 
   /** The request body the plan would send (for the view's raw request; the generator builds the real one the same way). */
@@ -94,7 +100,7 @@ export class StoryPrompts implements vscode.Disposable {
     if (!plan.built.fits) return;
     const key = document.toString();
     this.sent.delete(key);
-    this.sent.set(key, { at: Date.now(), model: plan.target.model, contextSize: plan.contextSize.tokens, maxTokens: plan.sampling.max_tokens, built: plan.built, url, body });
+    this.sent.set(key, { at: Date.now(), model: plan.target.model, contextSize: plan.contextSize.tokens, maxTokens: plan.sampling.max_tokens, built: plan.built, passageOffset: plan.passageOffset, url, body });
     while (this.sent.size > MAX_KEPT) this.sent.delete(this.sent.keys().next().value!);
     this.didSend.fire(document);
   }
