@@ -9,6 +9,7 @@ import { TokenStatusItem } from './tokens/tokenStatusItem';
 import { registerWalkthroughContext } from './walkthrough/walkthrough';
 import { StoryFolders } from './story/storyFolder';
 import { StoryPrompts } from './story/storyPrompts';
+import { registerLoreLanguageFeatures } from './story/loreLanguageFeatures';
 
 /** What the extension hands to its own integration tests (and to nobody else). */
 export interface InkwellTestApi {
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): InkwellTestApi | und
     registerCommands(context, createCommands({ services, writing, alternatives, chat, tokenStatus }));
     registerModelStatusItem(context, services);
     registerWalkthroughContext(context, services);
+    registerLoreLanguageFeatures(context, storyFolders);
     return context.extensionMode === vscode.ExtensionMode.Test ? { services, tokenStatus, alternatives, prompts, workspaceState: context.workspaceState } : undefined;
   } catch (error) {
     // VS Code does not show activation failures to the user; say it ourselves.
