@@ -7,6 +7,7 @@ import { AlternativesInPlace } from './continueWriting/alternativesInPlace';
 import { ChatPanel } from './chat/registerChat';
 import { TokenStatusItem } from './tokens/tokenStatusItem';
 import { openSamplePassage, openWalkthrough } from './walkthrough/walkthrough';
+import { ContextView } from './story/contextView';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -21,9 +22,10 @@ export interface Features {
   alternatives: AlternativesInPlace;
   chat: ChatPanel;
   tokenStatus: TokenStatusItem;
+  contextView: ContextView;
 }
 
-export function createCommands({ services, writing, alternatives, chat, tokenStatus }: Features): Record<CommandId, CommandHandler> {
+export function createCommands({ services, writing, alternatives, chat, tokenStatus, contextView }: Features): Record<CommandId, CommandHandler> {
   return {
     'inkwell.setApiKey': (providerId) => setApiKey(services, typeof providerId === 'string' ? providerId : undefined),
     'inkwell.clearApiKey': () => clearApiKey(services),
@@ -36,6 +38,7 @@ export function createCommands({ services, writing, alternatives, chat, tokenSta
     'inkwell.newChat': () => chat.newChat(),
     'inkwell.chatHistory': () => chat.history(),
     'inkwell.showTokenDetails': () => tokenStatus.showDetails(),
+    'inkwell.showContext': () => contextView.show(),
     'inkwell.getStarted': () => openWalkthrough(),
     'inkwell.openSamplePassage': () => openSamplePassage(),
     // From a CodeLens the document's URI comes along; from a key or the palette, the active editor's.

@@ -10,6 +10,8 @@ import { registerWalkthroughContext } from './walkthrough/walkthrough';
 import { StoryFolders } from './story/storyFolder';
 import { StoryPrompts } from './story/storyPrompts';
 import { registerLoreLanguageFeatures } from './story/loreLanguageFeatures';
+import { ContextWatch } from './story/contextWatch';
+import { ContextView } from './story/contextView';
 
 /** What the extension hands to its own integration tests (and to nobody else). */
 export interface InkwellTestApi {
@@ -31,9 +33,10 @@ export function activate(context: vscode.ExtensionContext): InkwellTestApi | und
     const prompts = new StoryPrompts(services, storyFolders);
     const writing = new ContinueWriting(services, alternatives, prompts);
     const tokenStatus = new TokenStatusItem(services);
-    context.subscriptions.push(storyFolders, prompts, alternatives, writing, tokenStatus);
+    const contextView = new ContextView(services, new ContextWatch(services, prompts));
+    context.subscriptions.push(storyFolders, prompts, alternatives, writing, tokenStatus, contextView.watch, contextView);
     const chat = registerChat(context, services);
-    registerCommands(context, createCommands({ services, writing, alternatives, chat, tokenStatus }));
+    registerCommands(context, createCommands({ services, writing, alternatives, chat, tokenStatus, contextView }));
     registerModelStatusItem(context, services);
     registerWalkthroughContext(context, services);
     registerLoreLanguageFeatures(context, storyFolders);

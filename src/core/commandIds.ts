@@ -14,6 +14,7 @@ export const COMMAND_IDS = [
   'inkwell.newChat',
   'inkwell.chatHistory',
   'inkwell.showTokenDetails',
+  'inkwell.showContext',
   'inkwell.getStarted',
   'inkwell.openSamplePassage',
   'inkwell.nextAlternative',

@@ -1,0 +1,144 @@
+import * as vscode from 'vscode';
+import { chatNonce } from '../chat/chatHtml';
+import { isManuscript } from '../core/manuscripts';
+import { ContextViewToWebview, parseContextViewMessage } from '../core/protocol/contextViewProtocol';
+import { ContextPanelState, ContextTab, isEmptySnapshot, statusText } from '../core/story/contextSnapshot';
+import { maskSecrets, renderContextFragment } from '../core/story/contextViewHtml';
+import { renderContextPage } from '../core/story/contextViewPage';
+import { formatContextShort, formatInt } from '../core/tokens';
+import { Services } from '../services';
+import { Settings } from '../settings';
+import { ContextWatch } from './contextWatch';
+
+/**
+ * "What the model sees": a panel beside the editor with the prompt the next Continue Writing would send
+ * and the last one sent (contextViewHtml.ts draws it), and a status item with the active lore entries and
+ * the share of the context the prompt takes. Both follow the ContextWatch; the panel is drawn only while
+ * it is visible, and its page asks for content when it (re)loads.
+ */
+export class ContextView implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('inkwell.context', vscode.StatusBarAlignment.Right, 100);
+  private readonly disposables: vscode.Disposable[] = [this.item];
+  private panel: vscode.WebviewPanel | undefined;
+  private pageReady = false;
+  /** The content last given to the page; the integration tests read it. */
+  html = '';
+
+  constructor(
+    private readonly services: Services,
+    readonly watch: ContextWatch,
+  ) {
+    this.item.name = 'Inkwell: What the Model Sees';
+    this.item.command = 'inkwell.showContext';
+    this.disposables.push(
+      watch.onDidUpdate((state) => {
+        this.updateItem(state);
+        this.draw(state);
+      }),
+      vscode.window.onDidChangeActiveTextEditor(() => this.updateItem(watch.state)),
+    );
+    this.updateItem(watch.state);
+  }
+
+  /** The command: opens the panel beside the editor (or brings it forward) and plans at once. */
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, true);
+    } else {
+      const panel = vscode.window.createWebviewPanel(
+        'inkwell.context',
+        'What the Model Sees',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { enableScripts: true, localResourceRoots: [], retainContextWhenHidden: false },
+      );
+      this.panel = panel;
+      this.pageReady = false;
+      this.html = this.fragment(this.watch.state);
+      panel.webview.html = renderContextPage({ nonce: chatNonce(), fragment: this.html });
+      panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.pageReady = false;
+      });
+      // Hidden, the page is gone (no retained context); shown again, it reloads and says `ready`.
+      panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.visible) this.pageReady = false;
+      });
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw));
+    }
+    this.watch.refresh();
+  }
+
+  private fragment(state: ContextPanelState): string {
+    return renderContextFragment(state, { secrets: this.services.secrets.known() });
+  }
+
+  private post(message: ContextViewToWebview): void {
+    void this.panel?.webview.postMessage(message);
+  }
+
+  private draw(state: ContextPanelState): void {
+    if (!this.panel?.visible) return;
+    this.html = this.fragment(state);
+    if (this.pageReady) this.post({ type: 'update', html: this.html });
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const message = parseContextViewMessage(raw);
+    if (!message) return;
+    switch (message.type) {
+      case 'ready':
+        this.pageReady = true;
+        this.html = this.fragment(this.watch.state);
+        this.post({ type: 'update', html: this.html });
+        return;
+      case 'copy':
+        return this.copy(message.tab);
+    }
+  }
+
+  /** The whole body as it goes (or would go): no headers, so no key; a key that found its way into the text is masked all the same. */
+  async copy(tab: ContextTab): Promise<void> {
+    const snapshot = this.watch.state[tab];
+    if (isEmptySnapshot(snapshot) || !snapshot.request) return;
+    await vscode.env.clipboard.writeText(maskSecrets(JSON.stringify(snapshot.request.body, null, 2), this.services.secrets.known()));
+    this.post({ type: 'copied', tab });
+  }
+
+  private updateItem(state: ContextPanelState): void {
+    const active = vscode.window.activeTextEditor;
+    // Focus in the panel leaves no active editor: the item stays for the manuscript the panel follows.
+    const document = active?.document ?? this.watch.document;
+    if (!document || document !== this.watch.document || !isManuscript({ scheme: document.uri.scheme, languageId: document.languageId }, new Settings().manuscriptLanguages)) {
+      this.item.hide();
+      return;
+    }
+    const next = state.next;
+    const tooltip = new vscode.MarkdownString('', true);
+    if (isEmptySnapshot(next)) {
+      this.item.text = '$(book) Context';
+      tooltip.appendText(next.empty);
+      this.item.backgroundColor = undefined;
+    } else {
+      this.item.text = `$(book) ${statusText(next)}`;
+      const active = next.lore.filter((r) => r.active).length;
+      const o = next.outcome;
+      tooltip.appendMarkdown('**What the model sees**\n\n');
+      tooltip.appendText(
+        o.fits
+          ? `The next Continue Writing sends ${formatInt(o.tokens)} tokens, ${Math.round((o.tokens / next.contextSize) * 100)}% of the ` +
+              `${formatContextShort(next.contextSize)} context, with ${active} lore ${active === 1 ? 'entry' : 'entries'} of ${next.lore.length}. ` +
+              `Room for the reply: ${formatInt(next.contextSize - o.tokens)} tokens.`
+          : `The next Continue Writing would not send: the prompt does not fit the ${formatContextShort(next.contextSize)} context.`,
+      );
+      tooltip.appendMarkdown('\n\nClick to see each part, why each lore entry is in or out, and the request.');
+      this.item.backgroundColor = o.fits ? undefined : new vscode.ThemeColor('statusBarItem.warningBackground');
+    }
+    this.item.tooltip = tooltip;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
