@@ -20,6 +20,8 @@ export interface InkwellTestApi {
   alternatives: AlternativesInPlace;
   /** The story folder's prompt planning and the record of what was sent. */
   prompts: StoryPrompts;
+  /** What the model sees: the panel, its content and the watch that plans it. */
+  contextView: ContextView;
   /** For the test that plays the next session's start against this one's storage. */
   workspaceState: vscode.Memento;
 }
@@ -40,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): InkwellTestApi | und
     registerModelStatusItem(context, services);
     registerWalkthroughContext(context, services);
     registerLoreLanguageFeatures(context, storyFolders);
-    return context.extensionMode === vscode.ExtensionMode.Test ? { services, tokenStatus, alternatives, prompts, workspaceState: context.workspaceState } : undefined;
+    return context.extensionMode === vscode.ExtensionMode.Test ? { services, tokenStatus, alternatives, prompts, contextView, workspaceState: context.workspaceState } : undefined;
   } catch (error) {
     // VS Code does not show activation failures to the user; say it ourselves.
     void vscode.window.showErrorMessage(`Inkwell could not start: ${error instanceof Error ? error.message : String(error)}`);

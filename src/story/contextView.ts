@@ -40,6 +40,11 @@ export class ContextView implements vscode.Disposable {
     this.updateItem(watch.state);
   }
 
+  /** Whether the panel is open and showing (the integration tests read it). */
+  get visible(): boolean {
+    return this.panel?.visible ?? false;
+  }
+
   /** The command: opens the panel beside the editor (or brings it forward) and plans at once. */
   show(): void {
     if (this.panel) {
