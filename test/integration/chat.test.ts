@@ -131,19 +131,92 @@ describe('chat panel (integration)', function () {
     }
   });
 
-  it('regenerates the last reply with the same conversation', async () => {
+  it('regenerates the last reply with the same conversation, as a new alternative of it', async () => {
     await send(hook, 'Name the inn.');
     await hook.session.idle();
     const [, first] = lastMessages(hook);
     hook.view.receive({ type: 'regenerate', requestId: 'regen1', messageId: first.id });
-    await waitFor('regeneration to start', () => hook.session.isRunning || lastMessages(hook)[1].id !== first.id);
+    await waitFor('regeneration to start', () => hook.session.isRunning || hook.session.store.current.messages[1].alternatives !== undefined);
     await hook.session.idle();
     const messages = lastMessages(hook);
     assert.equal(messages.length, 2);
-    assert.notEqual(messages[1].id, first.id);
+    assert.equal(messages[1].id, first.id);
     assert.equal(messages[1].status, 'done');
+    assert.equal(hook.session.store.current.messages[1].alternatives?.length, 2);
     const [a, b] = generationRequests(server).slice(-2);
     assert.deepEqual(b.body.messages, a.body.messages);
+  });
+
+  it('keeps each alternative as streamed, sends the one shown in later turns, and keeps them across a reopen and a reload', async () => {
+    const scripts = [
+      ['The', ' Heron', '.'],
+      ['The', ' Salt', ' Lamb', '.'],
+      ['The', ' Drowned', ' Bell', '.'],
+      ['Because', ' it', ' rings', '.'],
+    ];
+    server.setScenario(scripts.map((script) => ({ script })));
+    await send(hook, 'Name the inn.');
+    await hook.session.idle();
+    const replyId = lastMessages(hook)[1].id;
+    for (const requestId of ['alt2', 'alt3']) {
+      const before = hook.session.store.current.messages[1].alternatives?.length ?? 1;
+      hook.view.receive({ type: 'regenerate', requestId, messageId: replyId });
+      await waitFor(`${requestId} to start`, () => (hook.session.store.current.messages[1].alternatives?.length ?? 1) > before);
+      await hook.session.idle();
+    }
+    const reply = () => hook.session.store.current.messages[1];
+    assert.equal(reply().id, replyId);
+    assert.deepEqual(
+      reply().alternatives?.map((a) => [a.text, a.status]),
+      scripts.slice(0, 3).map((script) => [script.join(''), 'done']),
+    );
+    assert.equal(reply().text, scripts[2].join(''), 'the newest is shown');
+
+    const rec = record(hook);
+    try {
+      hook.view.receive({ type: 'showAlternative', messageId: replyId, index: 0 });
+      const shown = await waitFor('the first alternative posted to the page', () =>
+        rec.posted.find((m) => m.type === 'message' && m.message.id === replyId && m.message.alternative?.index === 0),
+      );
+      assert.ok(shown.type === 'message');
+      assert.deepEqual([shown.message.text, shown.message.alternative], [scripts[0].join(''), { index: 0, count: 3 }]);
+    } finally {
+      rec.dispose();
+    }
+    await send(hook, 'Why that one?');
+    await hook.session.idle();
+    const request = generationRequests(server).at(-1)!;
+    assert.deepEqual(
+      request.body.messages.map((m: { role: string; content: string }) => [m.role, m.content]),
+      [
+        ['system', SYSTEM],
+        ['user', 'Name the inn.'],
+        ['assistant', scripts[0].join('')],
+        ['user', 'Why that one?'],
+      ],
+    );
+    assert.equal(lastMessages(hook)[3].text, scripts[3].join(''));
+
+    // Another chat, then this one reopened: the page is fed the reply with its alternatives.
+    const id = hook.session.store.current.id;
+    hook.view.receive({ type: 'newChat' });
+    const reopen = record(hook);
+    try {
+      assert.ok(hook.session.openConversation(id));
+      const fed = reopen.posted.find((m) => m.type === 'conversation');
+      assert.ok(fed && fed.type === 'conversation');
+      assert.deepEqual(fed.conversation.messages[1].alternative, { index: 0, count: 3 });
+      assert.equal(fed.conversation.messages[1].text, scripts[0].join(''));
+    } finally {
+      reopen.dispose();
+    }
+    // What a reloaded window reads back from workspace storage.
+    const persisted = hook.session.persisted().conversations.find((c) => c.id === id)!;
+    assert.deepEqual(
+      persisted.messages[1].alternatives?.map((a) => a.text),
+      scripts.slice(0, 3).map((script) => script.join('')),
+    );
+    assert.deepEqual([persisted.messages[1].shown, persisted.messages[1].text], [0, scripts[0].join('')]);
   });
 
   it('edits and resends a user message, replacing the conversation after it', async () => {
@@ -219,10 +292,11 @@ describe('chat panel (integration)', function () {
     assert.match(failed.error ?? '', /temperature must be at most 2/);
     assert.ok(failed.errorActions?.includes('retry'));
     hook.view.receive({ type: 'errorAction', requestId: 'retry1', messageId: failed.id, action: 'retry' });
-    await waitFor('the retry to start', () => lastMessages(hook)[1].id !== failed.id);
+    await waitFor('the retry to start', () => lastMessages(hook)[1].status !== 'error');
     await hook.session.idle();
-    assert.equal(lastMessages(hook)[1].status, 'done');
-    assert.equal(lastMessages(hook)[1].text, SCRIPT.join(''));
+    const retried = hook.session.store.current.messages[1];
+    assert.deepEqual([retried.id, retried.status, retried.text], [failed.id, 'done', SCRIPT.join('')]);
+    assert.equal(retried.alternatives, undefined, 'the failed answer had no text to keep');
   });
 
   it('keeps the text of a cut stream and says so', async () => {
