@@ -3,7 +3,7 @@ import { parseWebviewMessage } from '../core/protocol/chatProtocol';
 import { Log } from '../log';
 import { chatNonce, renderChatHtml } from './chatHtml';
 import { ChatSession } from './chatSession';
-import { readWebviewAssets, warmWebviewAssets } from './webviewAssets';
+import { WebviewAssetFiles } from './webviewAssets';
 
 export const CHAT_VIEW_ID = 'inkwell.chat';
 
@@ -14,6 +14,7 @@ export const CHAT_VIEW_ID = 'inkwell.chat';
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private viewDisposables: vscode.Disposable[] = [];
+  private readonly assets: WebviewAssetFiles;
   /** For tests: messages dropped by validation. */
   rejectedCount = 0;
 
@@ -21,7 +22,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly extensionUri: vscode.Uri,
     private readonly session: ChatSession,
     private readonly log: Log,
-  ) {}
+  ) {
+    this.assets = new WebviewAssetFiles(this.dist);
+  }
 
   get isResolved(): boolean {
     return this.view !== undefined;
@@ -81,7 +84,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /** Reads the page's files now, so the first open of the panel need not. */
   warm(): void {
     try {
-      warmWebviewAssets(this.dist);
+      this.assets.warm();
     } catch (error) {
       this.log.error(`Chat: could not read the chat page's files: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -95,7 +98,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return renderChatHtml({
       cspSource: webview.cspSource,
       nonce: chatNonce(),
-      ...readWebviewAssets(webview, this.dist),
+      ...this.assets.read(webview),
       renderedAt: Date.now(),
       initialState: this.session.initialState(),
     });
