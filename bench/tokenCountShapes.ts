@@ -17,6 +17,11 @@ function prose(chars: number, seed: number): string {
   return text.slice(0, chars);
 }
 
+/** The shape that never stalled, for comparison: paragraphs separated by blank lines. */
+export function blankLineParagraphs(chars: number, seed = 10): string {
+  return prose(chars, seed);
+}
+
 export function singleNewlineParagraphs(chars: number, seed = 11): string {
   return prose(chars, seed).replace(/\n\n+/g, '\n');
 }

@@ -4,9 +4,9 @@
  *
  *   npx tsc -p tsconfig.test.json && node --expose-gc out/bench/tokenCountStalls.js [edits]
  *
- * Per shape, Llama 3 through the worker: the longest main-thread stretch between yields (the counter's own
- * clock) over the first count and `edits` one-character recounts, the event loop's worst delay meanwhile, and
- * the worker's time for the first count. Then Llama 2 (SentencePiece, the slowest) on the 5 MB line: time and
+ * Per shape (blank-line paragraphs first, as the baseline), Llama 3 through the worker: the longest main-thread
+ * stretch between yields (the counter's own clock) over the first count and `edits` one-character recounts, the
+ * event loop's worst delay meanwhile, and the worker's time for the first count. Then Llama 2 (SentencePiece, the slowest) on the 5 MB line: time and
  * worker memory. Then five counts of a 1 MB document sent back to back, each superseding the one before, against
  * one count alone in the same run: a ratio near 1 means the superseded work was dropped.
  */
@@ -16,7 +16,7 @@ import { Worker } from 'worker_threads';
 import { TokenCounter } from '../src/core/tokens/tokenCounter';
 import { TokenizerWorkerClient } from '../src/core/tokens/workerClient';
 import { median } from './median';
-import { flat, stallShapes } from './tokenCountShapes';
+import { blankLineParagraphs, flat, stallShapes } from './tokenCountShapes';
 import { generateProse, rng } from './tokenCountProse';
 import { buildWorker } from './tokenWorkerBuild';
 
@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   console.log('| document | longest main-thread stretch, first count / recounts max | event-loop delay max | worker, first count |');
   console.log('|---|---|---|---|');
   const r = rng(5);
-  for (const shape of stallShapes(1)) {
+  // The shape that never stalled first, so the others have their baseline beside them.
+  const baseline = { name: 'blank-line paragraphs, 1 MB', text: flat(blankLineParagraphs(1024 * 1024)) };
+  for (const shape of [baseline, ...stallShapes(1)]) {
     global.gc?.();
     const counter = new TokenCounter({ family: 'llama3', local: client, supersede: 'bench' });
     const h = monitorEventLoopDelay({ resolution: 1 });
