@@ -11,7 +11,7 @@
 //    bundle, as writers get it. Two more fresh hosts only for activation (once per host).
 // 4. README-ready lines at the end.
 //
-// Environment: INKWELL_BENCH_RUNS (flat-out overhead pairs, default 5); INKWELL_BENCH_SKIP_PACKAGE=1;
+// Environment: INKWELL_BENCH_RUNS (flat-out overhead pairs and one-against-four alternatives pairs, default 5); INKWELL_BENCH_SKIP_PACKAGE=1;
 // INKWELL_BENCH_PROFILE=/abs/file.cpuprofile writes CPU profiles of the extension host over one flat-out
 // 2,000-token Continue Writing and one 5,000-token one (…-lag.cpuprofile), for Chrome DevTools.
 // The machine's load changes these figures a lot: run it when nothing else is running.
@@ -141,11 +141,17 @@ async function runHostBench(serverUrl: string, only?: 'activation'): Promise<Ben
 function readmeLines(results: BenchResults, activations: ActivationFigures[], sizes: Sizes): string[] {
   const lines: string[] = [];
   const pairs = results.overhead;
-  const ratio = median(pairs.map((p) => p.ratio));
+  // The headline: what Inkwell adds after the stream's end, against the one round trip it cannot avoid.
+  const flatTail = median(pairs.map((p) => p.generation.lastChange - p.generation.lastArrival));
+  const flatEdit = median(pairs.map((p) => p.editMs));
   lines.push(
-    `Streaming overhead against a raw client: ${ratio.toFixed(2)}x ` +
-      `(2,000 tokens sent as fast as the server can, first byte → last character in the document: ` +
-      `${ms(median(pairs.map((p) => p.generationMs)))} against ${ms(median(pairs.map((p) => p.rawMs)))} for a bare Node client; median of ${pairs.length})`,
+    `Continue Writing flat out (2,000 tokens as fast as the server sends them): the last byte off the socket → the last character in the document ` +
+      `${ms(flatTail)}, ${(flatTail / flatEdit).toFixed(2)}x a one-character edit's round trip in the same run (${ms(flatEdit)}; medians of ${pairs.length}; ` +
+      `runs: ${pairs.map((p) => (p.generation.lastChange - p.generation.lastArrival).toFixed(0)).join(', ')} ms against ${pairs.map((p) => p.editMs.toFixed(0)).join(', ')} ms)`,
+  );
+  lines.push(
+    `For reference, flat out against a bare Node client: ${median(pairs.map((p) => p.ratio)).toFixed(2)}x ` +
+      `(first byte → last character in the document ${ms(median(pairs.map((p) => p.generationMs)))} against ${ms(median(pairs.map((p) => p.rawMs)))})`,
   );
   lines.push(
     `One editor edit, extension host → workbench → back: ${ms(median(results.editRoundTrip.smallMs))} ` +
@@ -156,6 +162,20 @@ function readmeLines(results: BenchResults, activations: ActivationFigures[], si
   lines.push(
     `Alternatives: a swap (command → its text in the document) takes ${ms(swap)}, ${(swap / edit).toFixed(2)}x a one-character edit's round trip ` +
       `in the same run (${ms(edit)}; medians of ${results.swaps.swapMs.length})`,
+  );
+  const alt = results.alternatives;
+  const lastToken = (runs: { lastTokenMs: number }[]) => median(runs.map((r) => r.lastTokenMs));
+  const complete = (runs: { allCompleteMs: number }[]) => median(runs.map((r) => r.allCompleteMs));
+  lines.push(
+    `Alternatives: four of ${alt.tokens} tokens with n: 4 at ${alt.tokensPerSecond} tokens/s: the last token ${(lastToken(alt.four) / lastToken(alt.one)).toFixed(3)}x one alternative's ` +
+      `(${ms(lastToken(alt.four))} against ${ms(lastToken(alt.one))} from the command; every alternative complete ${(complete(alt.four) / complete(alt.one)).toFixed(3)}x, ` +
+      `${ms(complete(alt.four))} against ${ms(complete(alt.one))}; medians of ${alt.four.length} runs each, taken in turns)`,
+  );
+  const oneAt500 = results.rates.find((r) => r.nominalTokensPerSecond === 500)?.generation.lag?.p99;
+  lines.push(
+    `Alternatives: event-loop lag p99 while four stream at 500 tokens/s each (n: 4, 1,000 tokens): ${ms(median(alt.lag.map((l) => l.p99)))} ` +
+      `(runs: ${alt.lag.map((l) => l.p99.toFixed(1)).join(', ')} ms; max ${ms(Math.max(...alt.lag.map((l) => l.max)))}` +
+      `${oneAt500 !== undefined ? `; one stream at 500 tokens/s in the same run: ${ms(oneAt500)}` : ''})`,
   );
   const paced = results.overheadPaced;
   lines.push(

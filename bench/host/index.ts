@@ -12,18 +12,19 @@
 //                   bytes read by a bare client, with where the time went
 //   rates         — edits per second and undo stops at 50, 500 and 5,000 tokens/s
 //   lag           — event-loop delay (p99) while a 5,000-token stream is written
-import * as dc from 'diagnostics_channel';
+//   swaps, alternatives — bench/host/alternativesBench.ts
 import * as fs from 'fs';
 import * as http from 'http';
 import * as inspector from 'inspector';
-import { IntervalHistogram, monitorEventLoopDelay, performance } from 'perf_hooks';
+import { monitorEventLoopDelay, performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import type { InkwellTestApi } from '../../src/extension';
-import type { BenchResults, GenerationTiming, LagFigures, OverheadPair, RateFigures } from './results';
-import { swapLatency } from './alternativesBench';
+import type { BenchResults, GenerationTiming, OverheadPair, RateFigures } from './results';
+import { alternativesFigures, swapLatency } from './alternativesBench';
+import {
+  KEY, RecordedGeneration, SERVER, instrument, lagFigures, lastGenerationRequest, oneCharacterEdit, restore, serverDurations, setScenario, sleep, timedContinueWriting, undoStops,
+} from './timedRun';
 
-const SERVER = process.env.INKWELL_BENCH_SERVER ?? '';
-const KEY = process.env.INKWELL_BENCH_KEY ?? 'bench-key';
 const RUNS = Math.max(1, Number(process.env.INKWELL_BENCH_RUNS) || 5);
 const MODEL = 'Sao10K-L3.3-70B-Euryale-v2.3-FP8-Dynamic';
 const EXTENSION_ID = 'inkwell.inkwell';
@@ -35,181 +36,7 @@ const MANUSCRIPT =
   "twelve. The one outside the chandler's was dark, its glass cracked in a shape like a closed eye.";
 
 const log = (line: string) => console.log(`bench: ${line}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// ---------------------------------------------------------------------------------------------
-// The test server's control routes
-
-function control(method: 'GET' | 'POST', route: string, body?: unknown): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = http.request(
-      `${SERVER}/__control/${route}`,
-      { method, agent: false, headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {} },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          try {
-            resolve(text ? JSON.parse(text) : undefined);
-          } catch {
-            resolve(text);
-          }
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-const setScenario = (scenario: Record<string, unknown> | null) => control('POST', 'scenario', scenario);
-
-interface RecordedGeneration {
-  path: string;
-  body: unknown;
-  authorization?: string;
-  /** Arrival and end of the response on the server (Date.now()). */
-  time: number;
-  endTime?: number;
-}
-
-/** A generation request's path: /v1/completions or /v1/chat/completions. */
-const isGeneration = (path: string | undefined) => path !== undefined && /\/completions$/.test(path);
-
-/** The generation requests the server has recorded, oldest first. */
-async function generationRequests(): Promise<RecordedGeneration[]> {
-  const requests = (await control('GET', 'requests')) as RecordedGeneration[];
-  return requests.filter((r) => isGeneration(r.path));
-}
-
-/** How long the server took to send the last `count` generation responses, oldest first. */
-async function serverDurations(count: number): Promise<number[]> {
-  return (await generationRequests()).slice(-count).map((r) => (r.endTime ?? NaN) - r.time);
-}
-
-async function lastGenerationRequest(): Promise<RecordedGeneration> {
-  const generations = await generationRequests();
-  const last = generations[generations.length - 1];
-  if (!last) throw new Error('the test server recorded no generation request');
-  return last;
-}
-
-// ---------------------------------------------------------------------------------------------
-// One Continue Writing, timed from the outside
-
-/**
- * Where the time goes inside a generation: the generator the test API exposes is wrapped so the
- * last token handed to Continue Writing and the end of the stream are timed (one performance.now()
- * per token). Everything else is Inkwell's own code path.
- */
-const probe = { lastText: NaN, generated: NaN };
-
-function instrument(api: InkwellTestApi): void {
-  const generator = api.services.generator;
-  const generate = generator.generate.bind(generator);
-  generator.generate = async (request) => {
-    const result = await generate({
-      ...request,
-      onText: (index, text) => {
-        probe.lastText = performance.now();
-        request.onText(index, text);
-      },
-    });
-    probe.generated = performance.now();
-    return result;
-  };
-}
-
-/**
- * Node publishes every HTTP response of this process on this channel when its headers are parsed:
- * that is where the stream's first byte is seen, with no change to Inkwell's code.
- */
-const RESPONSE_CHANNEL = 'http.client.response.finish';
-
-async function timedContinueWriting(editor: vscode.TextEditor, options: { lag?: boolean } = {}): Promise<GenerationTiming> {
-  const document = editor.document;
-  let firstByte = NaN;
-  let lastByte = NaN;
-  let lastArrival = NaN;
-  let bytes = 0;
-  const onResponse = (message: unknown) => {
-    const { request, response } = message as { request: http.ClientRequest; response: http.IncomingMessage };
-    if (!isGeneration(request.path) || request.method !== 'POST') return;
-    firstByte = performance.now();
-    // Listening to 'end' and counting from the socket leaves the body's flow to its reader.
-    response.once('end', () => (lastByte = performance.now()));
-    response.socket?.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      lastArrival = performance.now();
-    });
-  };
-  const changes: number[] = [];
-  const subscription = vscode.workspace.onDidChangeTextDocument((e) => {
-    if (e.document === document && e.contentChanges.length > 0) changes.push(performance.now());
-  });
-  const histogram = options.lag ? monitorEventLoopDelay({ resolution: 1 }) : undefined;
-  dc.subscribe(RESPONSE_CHANNEL, onResponse);
-  const before = document.getText();
-  probe.lastText = probe.generated = NaN;
-  editor.selection = new vscode.Selection(document.positionAt(before.length), document.positionAt(before.length));
-  histogram?.enable();
-  const started = performance.now();
-  let result: { outcome: string; tokens: number } | undefined;
-  try {
-    result = await vscode.commands.executeCommand<{ outcome: string; tokens: number }>('inkwell.continueWriting');
-  } finally {
-    histogram?.disable();
-    dc.unsubscribe(RESPONSE_CHANNEL, onResponse);
-  }
-  const commandDone = performance.now();
-  await sleep(150); // a change event still in flight is counted; its time was taken on arrival
-  subscription.dispose();
-  const lag = histogram && lagFigures(histogram);
-  return {
-    outcome: result?.outcome ?? 'none',
-    tokens: result?.tokens ?? 0,
-    startedAt: started,
-    firstByte,
-    lastByte,
-    lastArrival,
-    lastText: probe.lastText,
-    generated: probe.generated,
-    firstChange: changes[0] ?? NaN,
-    lastChange: changes[changes.length - 1] ?? NaN,
-    commandDone,
-    edits: changes.length,
-    chars: document.getText().length - before.length,
-    bytes,
-    lag,
-  };
-}
-
-/** An event-loop delay histogram's figures, in ms. */
-function lagFigures(histogram: IntervalHistogram): LagFigures {
-  return { p50: histogram.percentile(50) / 1e6, p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 };
-}
-
-/** Undo until the document is back to `original`; how many it took (-1: it never got there). */
-async function undoStops(editor: vscode.TextEditor, original: string): Promise<number> {
-  await vscode.window.showTextDocument(editor.document, { preserveFocus: false, preview: false });
-  for (let n = 1; n <= 50; n++) {
-    await vscode.commands.executeCommand('undo');
-    if (editor.document.getText() === original) return n;
-  }
-  return -1;
-}
-
-/** Back to `original` whatever happened, for the next run. */
-async function restore(editor: vscode.TextEditor, original: string): Promise<number> {
-  const stops = await undoStops(editor, original);
-  if (stops < 0) {
-    const all = new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(editor.document.getText().length));
-    await editor.edit((b) => b.replace(all, original));
-  }
-  return stops;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The physical limit: the same bytes, read by a bare client in this same process
@@ -326,7 +153,9 @@ function describe(g: GenerationTiming): string {
   const span = (from: number, to: number) => `${(to - from).toFixed(1)} ms`;
   return (
     `first byte → last byte off the socket ${span(g.firstByte, g.lastArrival)} (${g.bytes} bytes), → last token parsed ${span(g.lastArrival, g.lastText)}, ` +
-    `→ stream closed ${span(g.lastText, g.generated)}, → last edit ${span(g.generated, g.lastChange)}; ${g.edits} edits, ${g.tokens} tokens, ${g.outcome}`
+    `→ stream closed ${span(g.lastText, g.generated)}, → last edit ${span(g.generated, g.lastChange)}; ${g.edits} edits ` +
+    // Before the last byte, the first edit was in flight or done; after it, it carried everything.
+    `(the first ${g.firstChange < g.lastArrival ? `${span(g.firstChange, g.lastArrival)} before` : `${span(g.lastArrival, g.firstChange)} after`} the last byte), ${g.tokens} tokens, ${g.outcome}`
   );
 }
 
@@ -361,6 +190,8 @@ async function overhead(
     await sleep(200);
     const raw = raw1 ?? (await rawRead(recorded));
     const stops = await restore(editor, original);
+    await sleep(20);
+    const editMs = await oneCharacterEdit(editor);
     const [first, second] = await serverDurations(2);
     const [serverRaw, serverGeneration] = rawFirst ? [first, second] : [second, first];
     const pair: OverheadPair = {
@@ -370,12 +201,13 @@ async function overhead(
       generationMs: generation.lastChange - generation.firstByte,
       ratio: (generation.lastChange - generation.firstByte) / (raw.lastByte - raw.firstByte),
       undoStops: stops,
+      editMs,
     };
     pairs.push(pair);
     log(
       `overhead ${label}, run ${i + 1}: raw ${pair.rawMs.toFixed(1)} ms (${raw.bytes} bytes), ` +
         `Continue Writing ${pair.generationMs.toFixed(1)} ms → ${pair.ratio.toFixed(3)}x [${describe(generation)}; ` +
-        `the server spent ${serverGeneration} ms on Continue Writing's request, ${serverRaw} ms on the raw one]`,
+        `the server spent ${serverGeneration} ms on Continue Writing's request, ${serverRaw} ms on the raw one; a one-character edit ${editMs.toFixed(1)} ms]`,
     );
     await sleep(200);
   }
@@ -490,6 +322,7 @@ export async function run(): Promise<void> {
     rates: await rates(editor),
     lag: await lag(editor, 3),
     swaps: await swapLatency(api, editor, log),
+    alternatives: await alternativesFigures(api, editor, RUNS, log),
   };
   if (resultFile) fs.writeFileSync(resultFile, JSON.stringify(results, null, 2));
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');

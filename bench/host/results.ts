@@ -1,6 +1,6 @@
 // What the extension-host benchmark (bench/host/index.ts) hands to its runner (bench/runBench.ts).
 // Times are performance.now() milliseconds in the extension host.
-import type { SwapFigures } from './alternativesBench';
+import type { AlternativesFigures, SwapFigures } from './alternativesBench';
 
 export interface LagFigures {
   p50: number;
@@ -43,6 +43,8 @@ export interface OverheadPair {
   generationMs: number;
   ratio: number;
   undoStops: number;
+  /** A one-character editor.edit round trip, taken right after the pair: the floor under the last edit. */
+  editMs: number;
 }
 
 export interface RateFigures {
@@ -71,4 +73,6 @@ export interface BenchResults {
   lag: { idle: LagFigures; paced: LagFigures[]; flatOut: LagFigures[] };
   /** Alternatives: swap times and one-character edit round trips taken between them. */
   swaps: SwapFigures;
+  /** Alternatives: four in one request against one, and the event-loop lag while four stream. */
+  alternatives: AlternativesFigures;
 }
