@@ -109,9 +109,9 @@ export class ContinueWriting implements vscode.Disposable {
     const coming = gathering.set.items.filter((a) => a.state === 'streaming').length;
     if (coming > 0) {
       this.later.follow(controller, gathering.background, `${coming} more alternative${coming === 1 ? '' : 's'} coming`, () => {
-        const written = gathering.set.items.filter((a) => a.text.length > 0).length;
-        const of = `${written} of ${gathering.set.items.length} alternatives`;
-        return controller.signal.aborted ? `$(debug-stop) Inkwell: stopped; ${of} written` : `$(check) Inkwell: ${of}`;
+        const complete = gathering.set.items.filter((a) => a.state === 'done').length;
+        const of = `${complete} of ${gathering.set.items.length} alternatives complete`;
+        return controller.signal.aborted ? `$(debug-stop) Inkwell: stopped; ${of}` : `$(check) Inkwell: ${of}`;
       });
     }
     const poll = setInterval(() => this.alternatives.changed(), 500);

@@ -63,3 +63,50 @@ describe('Alternatives in place (e2e)', function () {
     assert.equal(await shownAlternative(editorText(wb.page)), first);
   });
 });
+
+describe('Alternatives in place: Escape while they are still written (e2e)', function () {
+  this.timeout(90_000);
+  const userSettings: Record<string, unknown> = {};
+  let server: ProviderTestServer;
+
+  before(async () => {
+    // OpenRouter takes no n: the first alternative and two requests of their own at once, the fourth
+    // when one of those ends.
+    server = await startProviderTestServer({ flavor: 'openrouter', requireAuth: false, maxStreamTokens: 12, maxLifetimeMs: 10 * 60_000 });
+    Object.assign(userSettings, {
+      'inkwell.providers': [{ id: 'openrouter-e2e', name: 'OpenRouter (test server)', kind: 'openrouter', baseUrl: `${server.url}/api/v1`, requiresApiKey: false }],
+      'inkwell.provider': 'openrouter-e2e',
+      'inkwell.model': 'anthracite-org/magnum-v4-72b',
+      'inkwell.alternatives.count': 4,
+      'files.autoSave': 'off',
+    });
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  const wb = useWorkbench({ userSettings });
+
+  it('after the first is in, Escape aborts the request still streaming and none is left coming', async () => {
+    // The first three requests run to their end; the fourth stalls after 3 tokens until it is stopped.
+    server.setScenario([{}, {}, {}, { stall: { afterTokens: 3 } }]);
+    await wb.openFile('chapter-01.md');
+    await cursorAfter(wb.page, PARAGRAPH_END);
+    await wb.page.keyboard.press('Control+Alt+Enter');
+    const lens = wb.page.locator(`${EDITOR} .codelens-decoration`);
+    await lens.filter({ hasText: '1/4 · 1 coming' }).first().waitFor({ timeout: 20_000 });
+    const generations = () => server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/completions'));
+    await waitFor('the fourth request streaming', () => generations().length === 4 && generations()[3].status === 200);
+    await wb.statusBarItem('1 more alternative coming').waitFor({ timeout: 5000 });
+    await wb.screenshot('alternatives-3-one-coming');
+
+    await wb.page.keyboard.press('Escape');
+    const stopped = await server.waitForRequest((r) => r.path.endsWith('/completions') && r.aborted, 5000);
+    assert.equal(stopped.seq, generations()[3].seq, 'the stalled request was the one aborted');
+    await lens.filter({ hasText: '1/4' }).filter({ hasNotText: 'coming' }).first().waitFor({ timeout: 5000 });
+    await wb.statusBarItem('stopped; 3 of 4 alternatives complete').waitFor({ timeout: 5000 });
+    await waitFor('every request ended', () => generations().every((r) => r.endTime !== undefined), 5000);
+    assert.deepEqual(generations().map((r) => r.aborted), [false, false, false, true]);
+    await wb.screenshot('alternatives-4-escape');
+  });
+});
