@@ -8,6 +8,8 @@ import { ChatPanel } from './chat/registerChat';
 import { TokenStatusItem } from './tokens/tokenStatusItem';
 import { openSamplePassage, openWalkthrough } from './walkthrough/walkthrough';
 import { ContextView } from './story/contextView';
+import { StoryFolders } from './story/storyFolder';
+import { exportLore, importLore, newEntryFromSelection } from './story/loreCommands';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -23,9 +25,10 @@ export interface Features {
   chat: ChatPanel;
   tokenStatus: TokenStatusItem;
   contextView: ContextView;
+  storyFolders: StoryFolders;
 }
 
-export function createCommands({ services, writing, alternatives, chat, tokenStatus, contextView }: Features): Record<CommandId, CommandHandler> {
+export function createCommands({ services, writing, alternatives, chat, tokenStatus, contextView, storyFolders }: Features): Record<CommandId, CommandHandler> {
   return {
     'inkwell.setApiKey': (providerId) => setApiKey(services, typeof providerId === 'string' ? providerId : undefined),
     'inkwell.clearApiKey': () => clearApiKey(services),
@@ -39,6 +42,9 @@ export function createCommands({ services, writing, alternatives, chat, tokenSta
     'inkwell.chatHistory': () => chat.history(),
     'inkwell.showTokenDetails': () => tokenStatus.showDetails(),
     'inkwell.showContext': () => contextView.show(),
+    'inkwell.newLoreEntry': () => newEntryFromSelection(storyFolders),
+    'inkwell.importLorebook': (file) => importLore(storyFolders, file instanceof vscode.Uri ? file : undefined),
+    'inkwell.exportLorebook': (file) => exportLore(storyFolders, file instanceof vscode.Uri ? file : undefined),
     'inkwell.getStarted': () => openWalkthrough(),
     'inkwell.openSamplePassage': () => openSamplePassage(),
     // From a CodeLens the document's URI comes along; from a key or the palette, the active editor's.

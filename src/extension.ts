@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): InkwellTestApi | und
     const contextView = new ContextView(services, new ContextWatch(services, prompts));
     context.subscriptions.push(storyFolders, prompts, alternatives, writing, tokenStatus, contextView.watch, contextView);
     const chat = registerChat(context, services);
-    registerCommands(context, createCommands({ services, writing, alternatives, chat, tokenStatus, contextView }));
+    registerCommands(context, createCommands({ services, writing, alternatives, chat, tokenStatus, contextView, storyFolders }));
     registerModelStatusItem(context, services);
     registerWalkthroughContext(context, services);
     registerLoreLanguageFeatures(context, storyFolders);

@@ -42,6 +42,8 @@ export class StoryFolders implements vscode.Disposable {
       this.diagnostics,
       this.changed,
       vscode.workspace.onDidChangeTextDocument((e) => void this.reread(e.document.uri, e.document.getText())),
+      // A story file closed without saving is the disk's text again.
+      vscode.workspace.onDidCloseTextDocument((d) => void this.reread(d.uri, undefined, true)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (Settings.affects(e, 'inkwell.story.folder')) this.reset();
       }),
@@ -148,8 +150,8 @@ export class StoryFolders implements vscode.Disposable {
   }
 
   /** A file's text: the open editor's if there is one, else the disk's; bounded; empty when missing. */
-  private async readText(uri: vscode.Uri, limit = MAX_LORE_FILE_CHARS * 4): Promise<string> {
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  private async readText(uri: vscode.Uri, fromDisk = false, limit = MAX_LORE_FILE_CHARS * 4): Promise<string> {
+    const open = fromDisk ? undefined : vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (open) return sendableText(open.getText().slice(0, limit));
     try {
       const stat = await vscode.workspace.fs.stat(uri);
@@ -160,10 +162,10 @@ export class StoryFolders implements vscode.Disposable {
     }
   }
 
-  private async readLore(state: FolderState, uri: vscode.Uri, text?: string): Promise<void> {
+  private async readLore(state: FolderState, uri: vscode.Uri, text?: string, fromDisk = false): Promise<void> {
     let source = text;
     if (source === undefined) {
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      const open = fromDisk ? undefined : vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
       try {
         source = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
       } catch {
@@ -189,16 +191,16 @@ export class StoryFolders implements vscode.Disposable {
     return [...this.folders.values()].find((s) => path.startsWith(`${s.root.path}/`) && uri.scheme === s.root.scheme && uri.authority === s.root.authority);
   }
 
-  private async reread(uri: vscode.Uri, text?: string): Promise<void> {
+  private async reread(uri: vscode.Uri, text?: string, fromDisk = false): Promise<void> {
     const state = this.owner(uri);
     if (!state || !uri.path.toLowerCase().endsWith('.md')) return;
     await state.ready;
     const relative = uri.path.slice(state.root.path.length + 1);
-    if (relative === MEMORY_FILE) state.memory = text !== undefined ? sendableText(text) : await this.readText(uri);
-    else if (relative === AUTHORS_NOTE_FILE) state.authorsNote = text !== undefined ? sendableText(text) : await this.readText(uri);
+    if (relative === MEMORY_FILE) state.memory = text !== undefined ? sendableText(text) : await this.readText(uri, fromDisk);
+    else if (relative === AUTHORS_NOTE_FILE) state.authorsNote = text !== undefined ? sendableText(text) : await this.readText(uri, fromDisk);
     else if (relative.startsWith(`${LORE_DIR}/`)) {
       if (!state.lore.has(uri.toString()) && state.lore.size >= MAX_LORE_FILES) return;
-      await this.readLore(state, uri, text);
+      await this.readLore(state, uri, text, fromDisk);
       state.compiled = undefined;
     } else return;
     this.changed.fire();
