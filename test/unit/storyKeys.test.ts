@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CompiledKey, ScanText, compileKey } from '../../src/core/story/keyMatcher';
+import { CompiledKey, ScanText, compileKey, requiredLiteral } from '../../src/core/story/keyMatcher';
 
 const key = (source: string, caseSensitive = false, wholeWords = true): CompiledKey => {
   const c = compileKey(source, { caseSensitive, wholeWords });
@@ -66,5 +66,35 @@ describe('lore keys: matching', () => {
 
   it('a regular expression that matches nothing-width is never a match', () => {
     assert.equal(found('abc', '/x*/'), undefined);
+  });
+});
+
+describe('lore keys: the literal a regular expression needs', () => {
+  const cases: [string, string][] = [
+    ['Wrens?', 'Wren'],
+    ["Hallow(?:a|e)y", ''],
+    ['the (old )?chandler', 'chandler'],
+    ['(brass )+key', 'key'],
+    ['ab', ''],
+    ['Mar+ow', 'Mar'],
+    ['[Ww]ren house', 'ren house'],
+    ['chapter \\d+', 'chapter '],
+    ['colou?r', 'colo'],
+    ['x{2}yz', ''],
+  ];
+  for (const [pattern, literal] of cases) {
+    it(`${pattern} → ${JSON.stringify(literal)}`, () => assert.equal(requiredLiteral(pattern), literal));
+  }
+
+  it('every match of each pattern contains its literal (so skipping texts without it loses nothing)', () => {
+    const text = 'Wren and Wrens; the old chandler, the chandler; Marrrow; wren house; chapter 12; color colour';
+    for (const [pattern, literal] of cases) {
+      for (const m of text.matchAll(new RegExp(pattern, 'g'))) if (literal) assert.ok(m[0].includes(literal), `${pattern}: ${m[0]}`);
+    }
+  });
+
+  it('a key whose longest word comes later is found through it', () => {
+    assert.deepEqual(found('I met the keeper of the lamps.', 'the keeper'), { index: 6, length: 10, count: 1 });
+    assert.equal(found('keeper the', 'the keeper'), undefined);
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { compileLore } from '../../src/core/story/loreActivation';
 import { loreEntry } from '../../src/core/story/loreEntry';
+import { fitPrompt } from '../../src/core/continuation/promptWindow';
 import { NO_STORY, PromptRequest, StoryMaterial, buildStoryPrompt, insertAtDepth } from '../../src/core/story/storyPrompt';
 
 /** One token a word: enough to see budgets move, and independent of any tokenizer. */
@@ -73,6 +74,16 @@ describe('story prompt assembly', () => {
     assert.match(p.prompt, /one\.\n\n\[Style: slow, sensory\.\]\n\nThe brass key was cold in her pocket\.\n\nWREN-NOTE\n\nShe$/);
   });
 
+  it('within a position, a higher order goes later, nearer the story', async () => {
+    const lore = compileLore([
+      loreEntry('late', { keys: ['Wren'], order: 300, content: 'LATE' }),
+      loreEntry('early', { keys: ['Rain'], order: 5, content: 'EARLY' }),
+    ]);
+    const p = await buildStoryPrompt(request({ story: material({ lore, memory: '', authorsNote: '' }) }));
+    assert.ok(p.fits);
+    assert.ok(p.prompt.startsWith('EARLY\n\nLATE\n***\n'), p.prompt);
+  });
+
   it('fills the lore budget by order, then nearness to the cursor, and says which were cut', async () => {
     const lore = compileLore([
       loreEntry('low', { keys: ['Rain'], order: 10, content: 'one two three four' }),
@@ -93,6 +104,21 @@ describe('story prompt assembly', () => {
     assert.ok(p.tokens <= 37, `${p.tokens}`);
     assert.ok(p.prompt.endsWith('She'));
     assert.ok(p.prompt.startsWith('A gaslight mystery.'), 'memory is never cut');
+  });
+
+  it('a long manuscript is cut exactly where fitting the whole of it would cut, counting only its end', async () => {
+    const long = Array.from({ length: 3000 }, (_, i) => `Paragraph ${i} has a few words. And a second sentence here.`).join('\n\n');
+    let counted = 0;
+    const counting = async (text: string) => {
+      counted += text.length;
+      return words(text);
+    };
+    const p = await buildStoryPrompt(request({ passage: long, count: counting, contextSize: 900, maxTokens: 100 }));
+    const whole = await fitPrompt(long, { contextSize: 900, maxTokens: 100, overhead: 0 }, words, 'trimStart');
+    assert.ok(p.fits && whole.fits);
+    assert.equal(p.storyText, whole.text);
+    assert.equal(p.trimmedChars, whole.trimmedChars);
+    assert.ok(counted < long.length, `counted ${counted} characters of a ${long.length}-character manuscript`);
   });
 
   it('memory and the author’s note that cannot fit are refused, not cut', async () => {

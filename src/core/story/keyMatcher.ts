@@ -19,8 +19,14 @@ export interface CompiledKey {
   regex?: RegExp;
   /** For a plain key: the text to find, folded unless case-sensitive. */
   folded?: string;
-  /** The folded first word of a plain key, for the word index; empty when the index cannot help. */
-  firstWord?: string;
+  /**
+   * For the word index: the key's longest word (the rarest, likely) and where it starts in the key.
+   * Empty when the index cannot help (not whole words, or no word outside a script written without spaces).
+   */
+  anchorWord?: string;
+  anchorOffset?: number;
+  /** For a regular expression: text every match must contain (folded), to skip texts without it cheaply. */
+  literal?: string;
 }
 
 /** Where a key was found: its last occurrence (nearest the cursor) and how often, counted up to a bound. */
@@ -49,7 +55,7 @@ export function compileKey(source: string, options: KeyOptions): CompiledKey | {
     if (bad) return { error: `the flag "${bad}" is not one Inkwell takes (i, m, s, u, v).` };
     if (NESTED_REPEAT.test(pattern)) return { error: 'a repeated group holds a repeat (like (a+)+), which can take forever on some text. Write it without the nesting.' };
     try {
-      return { source, ...options, regex: new RegExp(pattern, `${flags}g`) };
+      return { source, ...options, regex: new RegExp(pattern, `${flags}g`), literal: fold(requiredLiteral(pattern)) };
     } catch (e) {
       return { error: `not a valid regular expression (${e instanceof Error ? e.message : String(e)}).` };
     }
@@ -57,9 +63,50 @@ export function compileKey(source: string, options: KeyOptions): CompiledKey | {
   const text = source.trim();
   if (!text) return { error: 'the key is empty.' };
   const folded = options.caseSensitive ? text : fold(text);
-  const lead = new RegExp(`^${WORDS.source}`, 'u').exec(fold(text))?.[0] ?? '';
-  const indexable = options.wholeWords && lead !== '';
-  return { source, ...options, folded, firstWord: indexable ? lead : '' };
+  let anchorWord = '';
+  let anchorOffset = 0;
+  if (options.wholeWords) {
+    for (const m of fold(text).matchAll(WORDS)) {
+      if (m[0].length > anchorWord.length) {
+        anchorWord = m[0];
+        anchorOffset = m.index;
+      }
+    }
+  }
+  return { source, ...options, folded, anchorWord, anchorOffset };
+}
+
+/**
+ * The longest run of plain characters every match of `pattern` must contain, or '' when there is none
+ * that is certain (an alternation anywhere, or only short runs). Conservative: escapes, classes, groups
+ * and quantifiers end a run, and a character made optional by `?`, `*` or `{` leaves it.
+ */
+export function requiredLiteral(pattern: string): string {
+  if (pattern.includes('|')) return '';
+  let best = '';
+  let run = '';
+  const end = () => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  // Only outside groups: a group may be optional or repeated as a whole.
+  let depth = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    if (depth === 0 && /[\p{L}\p{N} ]/u.test(c)) run += c;
+    else if (c === '?' || c === '*' || c === '{') {
+      run = run.slice(0, -1);
+      end();
+    } else {
+      if (c === '\\') i++;
+      else if (c === '[') while (i < pattern.length && pattern[i] !== ']') i += pattern[i] === '\\' ? 2 : 1;
+      end();
+    }
+  }
+  end();
+  return best.length >= 3 ? best : '';
 }
 
 /** Lower case that keeps every offset: the rare letters whose lower case is longer stay as they are. */
@@ -106,10 +153,15 @@ function boundary(neighbour: string, keyEdge: string): boolean {
   return !neighbour || !WORD.test(neighbour) || NO_SPACE_SCRIPT.test(neighbour) || NO_SPACE_SCRIPT.test(keyEdge);
 }
 
-/** Text to look for keys in, folded and indexed by word once. */
+/**
+ * Text to look for keys in, folded once. Two indexes are built on first use: its words (for whole-word
+ * keys, a lookup instead of a scan) and its three-character pieces (a key or a regular expression's
+ * literal with a piece the text lacks cannot be there, so a thousand absent keys cost a thousand lookups).
+ */
 export class ScanText {
   readonly folded: string;
   private wordIndex?: Map<string, number[]>;
+  private pieces?: Set<string>;
 
   constructor(readonly text: string) {
     this.folded = fold(text);
@@ -126,39 +178,62 @@ export class ScanText {
     return (this.wordIndex = index);
   }
 
+  /** False when `needle` (folded) certainly does not occur: one of its three-character pieces is missing. */
+  private mayContain(needle: string): boolean {
+    if (needle.length < 3) return true;
+    if (!this.pieces) {
+      this.pieces = new Set();
+      for (let i = 0; i + 3 <= this.folded.length; i++) this.pieces.add(this.folded.slice(i, i + 3));
+    }
+    for (let i = 0; i + 3 <= needle.length; i++) if (!this.pieces.has(needle.slice(i, i + 3))) return false;
+    return true;
+  }
+
   /** The key's last occurrence and how many there are (up to MAX_COUNTED), or undefined. */
   find(key: CompiledKey): KeyMatch | undefined {
     let last: KeyMatch | undefined;
     let count = 0;
-    for (const m of this.all(key)) {
-      last = m;
-      if (++count >= MAX_COUNTED) break;
-    }
+    this.each(key, (index, length) => {
+      last = { index, length, count: 0 };
+      return ++count < MAX_COUNTED;
+    });
     return last && { ...last, count };
   }
 
   /** Every occurrence, first to last. */
-  *all(key: CompiledKey): Generator<KeyMatch> {
+  all(key: CompiledKey): KeyMatch[] {
+    const out: KeyMatch[] = [];
+    this.each(key, (index, length) => out.push({ index, length, count: 1 }) > 0);
+    return out;
+  }
+
+  /** Calls `found` for each occurrence, first to last, while it returns true. */
+  private each(key: CompiledKey, found: (index: number, length: number) => boolean): void {
     if (key.regex) {
+      if (key.literal && !(this.mayContain(key.literal) && this.folded.includes(key.literal))) return;
       key.regex.lastIndex = 0;
       for (const m of this.text.matchAll(key.regex)) {
-        if (m[0].length > 0) yield { index: m.index, length: m[0].length, count: 1 };
+        if (m[0].length > 0 && !found(m.index, m[0].length)) return;
       }
       return;
     }
     const needle = key.folded!;
+    if (!this.mayContain(key.caseSensitive ? fold(needle) : needle)) return;
     const hay = key.caseSensitive ? this.text : this.folded;
     const accept = (at: number) =>
       hay.startsWith(needle, at) &&
       (!key.wholeWords ||
         (boundary(baseBefore(hay, at), codePointAt(needle, 0)) &&
           boundary(codePointAt(hay, at + needle.length), codePointBefore(needle, needle.length))));
-    if (key.firstWord) {
-      for (const at of this.words().get(key.firstWord) ?? []) if (accept(at)) yield { index: at, length: needle.length, count: 1 };
+    if (key.anchorWord) {
+      for (const word of this.words().get(key.anchorWord) ?? []) {
+        const at = word - key.anchorOffset!;
+        if (at >= 0 && accept(at) && !found(at, needle.length)) return;
+      }
       return;
     }
     for (let at = hay.indexOf(needle); at !== -1; at = hay.indexOf(needle, at + 1)) {
-      if (accept(at)) yield { index: at, length: needle.length, count: 1 };
+      if (accept(at) && !found(at, needle.length)) return;
     }
   }
 }

@@ -102,8 +102,9 @@ function priority(a: LoreVerdict, b: LoreVerdict): number {
   return near(b) - near(a);
 }
 
+/** Active entries at a position; a higher order goes later, nearer the story, where it steers most (SillyTavern's rule). */
 const byPosition = (verdicts: LoreVerdict[], position: LoreEntry['position']) =>
-  verdicts.filter((v) => v.active && v.entry.position === position);
+  verdicts.filter((v) => v.active && v.entry.position === position).sort((a, b) => a.entry.order - b.entry.order);
 
 export async function buildStoryPrompt(request: PromptRequest): Promise<StoryPrompt> {
   const { mode, story, options, count } = request;
@@ -137,7 +138,7 @@ export async function buildStoryPrompt(request: PromptRequest): Promise<StoryPro
 
   let storyRoom = room - memoryTokens - noteTokens - loreUsed - storySepTokens;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const fitted = await fitPrompt(request.passage, { contextSize: storyRoom, maxTokens: 0, overhead: 0 }, count, request.overflow);
+    const fitted = await fitStory(request.passage, storyRoom, count, request.overflow);
     if (!fitted.fits) return { fits: false, what: 'story', tokens: fitted.tokens, available: fitted.available, lore: activations };
     const assembled = assemble(mode, request.systemPrompt, story, activations, fitted.text, options);
     const total = mode === 'completion' ? await count(assembled.prompt) : (await count(assembled.messages.map((m) => m.content).join(''))) + chatTemplateOverhead(2);
@@ -156,6 +157,25 @@ export async function buildStoryPrompt(request: PromptRequest): Promise<StoryPro
     storyRoom -= total - (request.contextSize - request.maxTokens) + 4;
   }
   throw new Error('unreachable');
+}
+
+/**
+ * fitPrompt on the end of the passage that holds more than fits, not the whole manuscript: every cut
+ * before that window keeps even more tokens, so the cut chosen is the same, and a 150,000-word book costs
+ * a few counts of a window instead of a few counts of the book after each keystroke.
+ */
+async function fitStory(passage: string, room: number, count: CountTokens, overflow: 'trimStart' | 'refuse') {
+  const budget = { contextSize: room, maxTokens: 0, overhead: 0 };
+  if (overflow === 'refuse' || room <= 0) return fitPrompt(passage, budget, count, overflow);
+  // Prose runs about four characters a token; start a little past that and widen until the window is over.
+  for (let span = Math.max(4096, room * 5); span < passage.length; span *= 2) {
+    const start = passage.length - span;
+    if ((await count(passage.slice(start))) > room) {
+      const fitted = await fitPrompt(passage.slice(start), budget, count, overflow);
+      return fitted.fits ? { ...fitted, trimmedChars: fitted.trimmedChars + start } : fitted;
+    }
+  }
+  return fitPrompt(passage, budget, count, overflow);
 }
 
 function assemble(
