@@ -147,7 +147,8 @@ function readmeLines(results: BenchResults, activations: ActivationFigures[], si
   lines.push(
     `Continue Writing flat out (2,000 tokens as fast as the server sends them): the last byte off the socket → the last character in the document ` +
       `${ms(flatTail)}, ${(flatTail / flatEdit).toFixed(2)}x a one-character edit's round trip in the same run (${ms(flatEdit)}; medians of ${pairs.length}; ` +
-      `runs: ${pairs.map((p) => (p.generation.lastChange - p.generation.lastArrival).toFixed(0)).join(', ')} ms against ${pairs.map((p) => p.editMs.toFixed(0)).join(', ')} ms)`,
+      `runs: ${pairs.map((p) => (p.generation.lastChange - p.generation.lastArrival).toFixed(0)).join(', ')} ms against ${pairs.map((p) => p.editMs.toFixed(0)).join(', ')} ms); ` +
+      `one edit of the generation's size: ${ms(median(pairs.map((p) => p.sizedEditMs)))} (${(flatTail / median(pairs.map((p) => p.sizedEditMs))).toFixed(2)}x)`,
   );
   lines.push(
     `For reference, flat out against a bare Node client: ${median(pairs.map((p) => p.ratio)).toFixed(2)}x ` +

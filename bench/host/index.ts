@@ -187,11 +187,15 @@ async function overhead(
     const raw1 = rawFirst ? await rawRead(recorded) : undefined;
     await sleep(200);
     const generation = await timedContinueWriting(editor);
+    const written = editor.document.getText().slice(original.length);
     await sleep(200);
     const raw = raw1 ?? (await rawRead(recorded));
     const stops = await restore(editor, original);
     await sleep(20);
     const editMs = await oneCharacterEdit(editor);
+    await sleep(20);
+    // The same edit carrying the generation's own text: what one edit of that size costs.
+    const sizedEditMs = await oneCharacterEdit(editor, written || ' ');
     const [first, second] = await serverDurations(2);
     const [serverRaw, serverGeneration] = rawFirst ? [first, second] : [second, first];
     const pair: OverheadPair = {
@@ -202,12 +206,13 @@ async function overhead(
       ratio: (generation.lastChange - generation.firstByte) / (raw.lastByte - raw.firstByte),
       undoStops: stops,
       editMs,
+      sizedEditMs,
     };
     pairs.push(pair);
     log(
       `overhead ${label}, run ${i + 1}: raw ${pair.rawMs.toFixed(1)} ms (${raw.bytes} bytes), ` +
         `Continue Writing ${pair.generationMs.toFixed(1)} ms → ${pair.ratio.toFixed(3)}x [${describe(generation)}; ` +
-        `the server spent ${serverGeneration} ms on Continue Writing's request, ${serverRaw} ms on the raw one; a one-character edit ${editMs.toFixed(1)} ms]`,
+        `the server spent ${serverGeneration} ms on Continue Writing's request, ${serverRaw} ms on the raw one; a one-character edit ${editMs.toFixed(1)} ms, one with the generation's ${written.length} characters ${sizedEditMs.toFixed(1)} ms]`,
     );
     await sleep(200);
   }

@@ -45,6 +45,8 @@ export interface OverheadPair {
   undoStops: number;
   /** A one-character editor.edit round trip, taken right after the pair: the floor under the last edit. */
   editMs: number;
+  /** The same, carrying the text the generation wrote. */
+  sizedEditMs: number;
 }
 
 export interface RateFigures {

@@ -187,14 +187,15 @@ export async function restore(editor: vscode.TextEditor, original: string): Prom
 }
 
 /**
- * The round trip under every edit: one character typed at the top and taken away again, timed from
- * the call to its promise settling. (An edit with nothing in it never leaves the extension host.)
+ * The round trip under every edit: `text` (by default one character) typed at the top and taken away
+ * again, timed from the call to its promise settling. (An edit with nothing in it never leaves the
+ * extension host.)
  */
-export async function oneCharacterEdit(editor: vscode.TextEditor): Promise<number> {
+export async function oneCharacterEdit(editor: vscode.TextEditor, text = ' '): Promise<number> {
   const at = editor.document.positionAt(0);
   const started = performance.now();
-  await editor.edit((b) => b.insert(at, ' '), { undoStopBefore: false, undoStopAfter: false });
+  await editor.edit((b) => b.insert(at, text), { undoStopBefore: false, undoStopAfter: false });
   const ms = performance.now() - started;
-  await editor.edit((b) => b.delete(new vscode.Range(at, at.translate(0, 1))), { undoStopBefore: false, undoStopAfter: false });
+  await editor.edit((b) => b.delete(new vscode.Range(at, editor.document.positionAt(text.length))), { undoStopBefore: false, undoStopAfter: false });
   return ms;
 }
