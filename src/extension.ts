@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): InkwellTestApi | und
     const tokenStatus = new TokenStatusItem(services);
     const contextView = new ContextView(services, new ContextWatch(services, prompts));
     context.subscriptions.push(storyFolders, prompts, alternatives, writing, tokenStatus, contextView.watch, contextView);
-    const chat = registerChat(context, services);
+    const chat = registerChat(context, services, storyFolders);
     registerCommands(context, createCommands({ services, writing, alternatives, chat, tokenStatus, contextView, storyFolders }));
     registerModelStatusItem(context, services);
     registerWalkthroughContext(context, services);

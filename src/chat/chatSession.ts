@@ -11,6 +11,8 @@ import type { ActiveTarget } from '../providers/providerTargets';
 import { Services } from '../services';
 import { Settings } from '../settings';
 import { ManuscriptEditor } from './manuscriptEditor';
+import { StoryFolders } from '../story/storyFolder';
+import { chatStoryContext } from '../core/story/chatStory';
 
 export type { Poster } from '../core/chat/chatController';
 
@@ -21,11 +23,12 @@ export class ChatSession extends ChatController implements vscode.Disposable {
     services: Services,
     private readonly history: ChatHistory,
     manuscript: ManuscriptEditor,
+    folders: StoryFolders,
   ) {
     super({
       providers: chatProviders(services),
       model: chatModel(services),
-      host: chatHost(services, manuscript),
+      host: chatHost(services, manuscript, folders),
       storage: { store: history.store, save: (changed) => history.save(changed) },
       timers: realTimers,
     });
@@ -90,7 +93,7 @@ function chatModel(services: Services): ChatModel {
   };
 }
 
-function chatHost(services: Services, manuscript: ManuscriptEditor): ChatHost {
+function chatHost(services: Services, manuscript: ManuscriptEditor, folders: StoryFolders): ChatHost {
   return {
     writeClipboard: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
     runCommand: async (command) => {
@@ -103,6 +106,16 @@ function chatHost(services: Services, manuscript: ManuscriptEditor): ChatHost {
     settings: () => {
       const settings = new Settings();
       return { chatSystemPrompt: settings.chatSystemPrompt, sampling: settings.sampling };
+    },
+    storyContext: async (conversation, chatTarget) => {
+      // The chat is about the story of the manuscript in front of the writer, else the first workspace folder's.
+      const anchor = vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+      const target = resolve(services, chatTarget);
+      if (!anchor || !target) return '';
+      const settings = Settings.forDocument({ uri: anchor } as vscode.TextDocument);
+      const context = await services.contextSize(target, settings);
+      const story = await chatStoryContext(await folders.material(anchor), conversation, settings.story, context.tokens, (text) => services.tokens.count(text, target, settings));
+      return story.text;
     },
   };
 }

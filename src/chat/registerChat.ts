@@ -5,6 +5,7 @@ import { openChatHistory } from './chatHistoryHost';
 import { ChatSession } from './chatSession';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chatViewProvider';
 import { ManuscriptEditor } from './manuscriptEditor';
+import { StoryFolders } from '../story/storyFolder';
 
 /** The chat panel's commands, bound to the session and view `registerChat` made. */
 export interface ChatPanel {
@@ -14,9 +15,9 @@ export interface ChatPanel {
 }
 
 /** The chat panel: its view provider, its session (transcript in workspace storage, oldest chats archived to files). */
-export function registerChat(context: vscode.ExtensionContext, services: Services): ChatPanel {
+export function registerChat(context: vscode.ExtensionContext, services: Services, folders: StoryFolders): ChatPanel {
   const manuscript = new ManuscriptEditor();
-  const session = new ChatSession(services, openChatHistory(context, services.log), manuscript);
+  const session = new ChatSession(services, openChatHistory(context, services.log), manuscript, folders);
   const view = new ChatViewProvider(context.extensionUri, session, services.log);
   context.subscriptions.push(manuscript, session, view, vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view));
   // After activation returns: the first open of the panel then finds its files read.

@@ -67,7 +67,7 @@ class FakeModel implements ChatModel {
   }
 }
 
-function setup() {
+function setup(extra: Partial<ChatHost> = {}) {
   const clock = new FakeClock();
   const model = new FakeModel();
   const store = new ChatStore();
@@ -96,6 +96,7 @@ function setup() {
     log: () => undefined,
     describeError: (e) => (e instanceof ProviderError ? `described: ${e.kind}` : String(e)),
     settings: () => ({ chatSystemPrompt: 'You help a novelist.', sampling: { temperature: 0.8, max_tokens: 300, n: 3 } }),
+    ...extra,
   };
   const chat = new ChatController({ providers, model, host, storage: { store, save: (c) => saved.push(c) }, timers: clock });
   const posted: ExtensionToWebview[] = [];
@@ -125,6 +126,27 @@ describe('chat controller (plain mocha, fake host)', () => {
     const configs = ofType(posted, 'config');
     assert.deepStrictEqual(configs[configs.length - 1].config.models, ['story-model', 'other-model']);
     assert.deepStrictEqual(ofType(posted, 'tokens')[0].tokens, { used: 100, context: 8192 });
+  });
+
+  it('puts the story folder’s block after the system prompt, chosen from the conversation so far', async () => {
+    const asked: string[] = [];
+    const { chat, model } = setup({
+      storyContext: async (conversation) => {
+        asked.push(conversation);
+        return 'Memory: Ashford floods every spring.';
+      },
+    });
+    void chat.handle({ type: 'send', requestId: 'r1', text: 'Name the town.' });
+    await settle();
+    assert.deepStrictEqual(asked, ['Name the town.']);
+    assert.deepStrictEqual(model.requests[0].messages[0], { role: 'system', content: 'You help a novelist.\n\nMemory: Ashford floods every spring.' });
+  });
+
+  it('a story folder that cannot be read adds nothing and stops nothing', async () => {
+    const { chat, model } = setup({ storyContext: () => Promise.reject(new Error('unreadable')) });
+    void chat.handle({ type: 'send', requestId: 'r1', text: 'Name the town.' });
+    await settle();
+    assert.deepStrictEqual(model.requests[0].messages[0], { role: 'system', content: 'You help a novelist.' });
   });
 
   it('sends, streams in batches, and records the finished reply; one reply at a time', async () => {

@@ -52,7 +52,10 @@ export async function generateReply(job: ReplyJob, deps: { host: ChatHost; model
   const settings = host.settings();
   const sampling = applyPreset(settings.sampling, findPreset(conversation.presetId));
   delete sampling.n; // the panel shows one reply
-  const messages = modelMessages(conversation, job.systemPrompt, conversation.messages.indexOf(job.reply));
+  const upto = conversation.messages.indexOf(job.reply);
+  // The story folder follows the system prompt; a folder that cannot be read adds nothing.
+  const story = host.storyContext ? await host.storyContext(countedText(modelMessages(conversation, '', upto)), target).catch(() => '') : '';
+  const messages = modelMessages(conversation, [job.systemPrompt, story].filter((t) => t.trim()).join('\n\n'), upto);
 
   // A conversation longer than the context is refused with the numbers (docs/security.md, item 19).
   try {

@@ -53,6 +53,8 @@ export interface ChatHost {
   describeError(error: unknown): string;
   /** The window's chat settings, read when needed (the chat is about no one document). */
   settings(): { chatSystemPrompt: string; sampling: SamplingSettings };
+  /** The story folder's memory, the lore the conversation activates and the author's note, for after the system prompt. */
+  storyContext?(conversation: string, target: ChatTarget): Promise<string>;
 }
 
 /** Where conversations are kept (workspace storage, through ChatHistory). */

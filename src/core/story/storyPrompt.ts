@@ -106,6 +106,21 @@ function priority(a: LoreVerdict, b: LoreVerdict): number {
 const byPosition = (verdicts: LoreVerdict[], position: LoreEntry['position']) =>
   verdicts.filter((v) => v.active && v.entry.position === position).sort((a, b) => a.entry.order - b.entry.order);
 
+/**
+ * Keeps the active entries that fit `room`, always-on first, then by order, then nearest the cursor;
+ * the rest turn inactive for 'budget'. Sets each active entry's tokens; returns the tokens used.
+ */
+export async function fillLoreBudget(verdicts: LoreVerdict[], room: number, count: CountTokens): Promise<number> {
+  let left = room;
+  for (const verdict of verdicts.filter((a) => a.active).sort(priority)) {
+    const tokens = await count(verdict.entry.content);
+    verdict.tokens = tokens;
+    if (tokens <= left) left -= tokens;
+    else Object.assign(verdict, { active: false, why: 'budget' });
+  }
+  return room - left;
+}
+
 export async function buildStoryPrompt(request: PromptRequest): Promise<StoryPrompt> {
   const { mode, story, options, count } = request;
   const sample = request.passage.slice(-SAMPLE_CHARS);
@@ -126,14 +141,7 @@ export async function buildStoryPrompt(request: PromptRequest): Promise<StoryPro
   }
 
   // Lore by priority within its share, and never past what memory and the note leave.
-  let loreRoom = Math.min(Math.floor(options.loreShare * request.contextSize), room - memoryTokens - noteTokens);
-  for (const verdict of [...activations].filter((a) => a.active).sort(priority)) {
-    const tokens = await count(verdict.entry.content + sep);
-    verdict.tokens = tokens;
-    if (tokens <= loreRoom) loreRoom -= tokens;
-    else Object.assign(verdict, { active: false, why: 'budget' });
-  }
-  const loreUsed = activations.reduce((sum, v) => sum + (v.active ? (v.tokens ?? 0) : 0), 0);
+  const loreUsed = await fillLoreBudget(activations, Math.min(Math.floor(options.loreShare * request.contextSize), room - memoryTokens - noteTokens), (t) => count(t + sep));
   const storySepTokens = mode === 'completion' && (story.memory || loreUsed) ? await count(options.storySeparator) : 0;
 
   let storyRoom = room - memoryTokens - noteTokens - loreUsed - storySepTokens;
