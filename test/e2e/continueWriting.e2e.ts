@@ -162,7 +162,7 @@ describe('Continue Writing (e2e)', function () {
     await wb.page.keyboard.type('NEW ');
     await notice.locator('.monaco-button', { hasText: 'Continue' }).click();
     // A request is recorded before its body has arrived: look only at those that have one.
-    const resumed = await server.waitForRequest((r) => r.path.endsWith('/completions') && String(r.body?.prompt ?? '').startsWith('NEW '), 15_000);
+    const resumed = await server.waitForRequest((r) => r.path.endsWith('/completions') && String(r.body?.prompt ?? '').includes('NEW # Chapter One'), 15_000);
     const cut = CONTINUATION.slice(0, 6).join('');
     assert.ok(resumed.body.prompt.endsWith(CUT_LINE + cut), `Continue did not resume where the stream stopped: …${resumed.body.prompt.slice(-60)}`);
     await waitFor('the resumed continuation', async () => words(await editorText(wb.page)).includes(words(CUT_LINE + cut + CONTINUATION_TEXT)), UI_WAIT_MS);
