@@ -114,8 +114,11 @@ export class StoryFolders implements vscode.Disposable {
     const key = root.toString();
     let state = this.folders.get(key);
     if (!state) {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '**/*.md'));
-      watcher.onDidCreate((uri) => void this.reread(uri));
+      // The whole workspace folder, not only `*.md` under the story folder: deleting or renaming a folder
+      // (lore/, or the story folder itself) is reported for the folder alone, not for each file in it.
+      const folder = vscode.workspace.getWorkspaceFolder(root)!;
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**'));
+      watcher.onDidCreate((uri) => void this.created(uri));
       watcher.onDidChange((uri) => void this.reread(uri));
       watcher.onDidDelete((uri) => this.forget(uri));
       state = { root, memory: '', authorsNote: '', lore: new Map(), ready: Promise.resolve(), watcher };
@@ -206,14 +209,32 @@ export class StoryFolders implements vscode.Disposable {
     this.changed.fire();
   }
 
-  private forget(uri: vscode.Uri): void {
+  /** A file or a folder appeared: a folder (moved in, or made with its files) is read whole. */
+  private async created(uri: vscode.Uri): Promise<void> {
     const state = this.owner(uri);
     if (!state) return;
-    const relative = uri.path.slice(state.root.path.length + 1);
-    if (relative === MEMORY_FILE) state.memory = '';
-    else if (relative === AUTHORS_NOTE_FILE) state.authorsNote = '';
-    else if (state.lore.delete(uri.toString())) state.compiled = undefined;
-    this.diagnostics.delete(uri);
-    this.changed.fire();
+    const type = await vscode.workspace.fs.stat(uri).then((s) => s.type, () => undefined);
+    if (type !== vscode.FileType.Directory) return this.reread(uri);
+    for (const file of await this.listLore(uri, MAX_DEPTH)) await this.reread(file);
+  }
+
+  /** A file or a folder went: everything read from under it goes too, the story folder itself included. */
+  private forget(uri: vscode.Uri): void {
+    const gone = uri.path.replace(/\/+$/, '');
+    const under = (p: string) => p === gone || p.startsWith(`${gone}/`);
+    let changed = false;
+    for (const state of this.folders.values()) {
+      if (uri.scheme !== state.root.scheme || uri.authority !== state.root.authority) continue;
+      if (under(`${state.root.path}/${MEMORY_FILE}`) && state.memory) [state.memory, changed] = ['', true];
+      if (under(`${state.root.path}/${AUTHORS_NOTE_FILE}`) && state.authorsNote) [state.authorsNote, changed] = ['', true];
+      for (const [key, file] of state.lore) {
+        if (!under(file.uri.path)) continue;
+        state.lore.delete(key);
+        this.diagnostics.delete(file.uri);
+        state.compiled = undefined;
+        changed = true;
+      }
+    }
+    if (changed) this.changed.fire();
   }
 }
