@@ -95,15 +95,15 @@ export class LoreLanguageFeatures implements vscode.HoverProvider, vscode.Defini
     text.supportHtml = false;
     text.supportThemeIcons = false;
     text.appendMarkdown('**');
-    text.appendText(oneLine(entry.name));
+    text.appendText(plain(oneLine(entry.name)));
     text.appendMarkdown('** · lore');
     if (!entry.enabled) text.appendMarkdown(' (disabled)');
     text.appendMarkdown('\n\n*Keys:* ');
     const keys = entry.keys.slice(0, MAX_KEYS_SHOWN).map(oneLine).join(', ');
-    text.appendText(entry.keys.length > MAX_KEYS_SHOWN ? `${keys}, …` : keys);
+    text.appendText(plain(entry.keys.length > MAX_KEYS_SHOWN ? `${keys}, …` : keys));
     if (entry.content) {
       text.appendMarkdown('\n\n---\n\n');
-      text.appendText(loreExcerpt(entry.content));
+      text.appendText(plain(loreExcerpt(entry.content)));
     }
     return new vscode.Hover(text, found.range);
   }
@@ -197,6 +197,11 @@ export class LoreLanguageFeatures implements vscode.HoverProvider, vscode.Defini
     const text = source.split(/\r\n|\r|\n/, line + 1)[line] ?? '';
     return new vscode.Range(line, 0, line, text.length);
   }
+}
+
+/** appendText escapes Markdown but not HTML; with HTML off this is a second lock on the same door. */
+function plain(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 }
 
 function oneLine(text: string): string {
