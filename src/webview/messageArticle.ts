@@ -79,8 +79,8 @@ export function buildMessage(state: PageState, message: MessageView, attachReply
       { class: 'msg-head' },
       who,
       message.foldedSystemPrompt ? h('span', { class: 'badge', title: 'This model takes no system prompt; it was put at the top of the first message.' }, 'system prompt folded') : null,
-      actions,
       alternativeNav(message),
+      actions,
     ),
   );
   if (message.passage) {

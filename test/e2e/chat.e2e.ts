@@ -112,6 +112,58 @@ describe('chat panel (e2e)', function () {
     await next.locator('.msg-body strong', { hasText: 'Ashford' }).waitFor();
   });
 
+  it('regenerates a reply into alternatives and shows each with ◀ / ▶', async () => {
+    const original = ['The', ' *Heron*,', ' by the', ' ferry', ' steps.'];
+    const scripts = [
+      ['**Mere**', ' — short', ' and cold;', ' the water', ' has the last word.'],
+      ['Or *Coldwater', ' Reach*,', ' the name', ' on the old', ' survey maps.'],
+    ];
+    server.setScenario([original, ...scripts].map((script) => ({ times: 1, script })));
+    const frame = chatFrame(wb.page);
+    const input = frame.locator('textarea.input');
+    // Run alone (INKWELL_TEST_GREP), the panel is not open yet.
+    if (!(await input.isVisible())) {
+      await wb.openFile('chapter-01.md');
+      await clickOpenChatTimed(wb.page);
+    }
+    await input.fill('Name the inn.');
+    await input.press('Enter');
+    await frame.locator('article.msg-assistant.status-done:last-child .msg-body', { hasText: 'ferry steps' }).waitFor();
+    const reply = frame.locator('.msg-assistant').last();
+    const count = reply.locator('.alternatives .alternative-count');
+    const body = reply.locator('.msg-body');
+    assert.equal(await reply.locator('.alternatives').count(), 0, 'no arrows on a reply written once');
+    for (const [i, script] of scripts.entries()) {
+      await reply.hover();
+      await reply.locator('button[data-action="regenerate"]').click();
+      await count.filter({ hasText: `${i + 2}/${i + 2}` }).waitFor();
+      await frame.locator('article.msg-assistant.status-done:last-child').waitFor();
+      assert.equal((await body.innerText()).trim(), script.join('').replace(/[*]/g, ''));
+    }
+    const previous = reply.locator('button[data-action="previous-alternative"]');
+    const next = reply.locator('button[data-action="next-alternative"]');
+    assert.equal(await next.isDisabled(), true, 'nothing after the newest');
+    await previous.click();
+    await count.filter({ hasText: '2/3' }).waitFor();
+    assert.equal(await reply.locator('.msg-body strong').innerText(), 'Mere');
+    await previous.click();
+    await count.filter({ hasText: '1/3' }).waitFor();
+    assert.equal((await body.innerText()).trim(), original.join('').replace(/[*]/g, ''));
+    assert.equal(await previous.isDisabled(), true, 'nothing before the first');
+    await next.click();
+    await count.filter({ hasText: '2/3' }).waitFor();
+    assert.equal(await reply.locator('.msg-body strong').innerText(), 'Mere');
+    // Pointed at: the reply's buttons show beside the arrows.
+    await reply.hover();
+    await reply.locator('button[data-action="copy"]').waitFor();
+    await wb.screenshot('chat-alternatives-hover-dark');
+    // Moved off the reply: the arrows and the count stay, the other buttons hide.
+    await frame.locator('textarea.input').hover();
+    await reply.locator('button[data-action="copy"]').waitFor({ state: 'hidden' });
+    assert.ok(await count.isVisible());
+    await wb.screenshot('chat-alternatives-dark');
+  });
+
   it('attaches the selection from the editor context menu, with the cursor in the input', async () => {
     const page = wb.page;
     const line = page.locator('.editor-group-container .monaco-editor .view-line', { hasText: 'said Master Odell' }).first();
