@@ -1,12 +1,7 @@
 import * as assert from 'node:assert/strict';
-import {
-  ProviderError,
-  errorFromStreamPayload,
-  parseErrorBody,
-  parseRetryAfter,
-  retryAfterFromHeaders,
-  readErrorBody,
-} from '../../src/core/errors/providerError';
+import { ProviderError } from '../../src/core/errors/providerError';
+import { errorFromStreamPayload, parseErrorBody, readErrorBody } from '../../src/core/errors/errorBody';
+import { parseRetryAfter, retryAfterFromHeaders } from '../../src/core/errors/retryAfter';
 import { redactSecrets } from '../../src/core/errors/redact';
 
 const SYSTEM_REJECTED =

@@ -5,7 +5,8 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Socket } from 'node:net';
-import { ProviderError, parseErrorBody } from '../errors/providerError';
+import { ProviderError } from '../errors/providerError';
+import { parseErrorBody } from '../errors/errorBody';
 import { redactSecrets } from '../errors/redact';
 
 export interface Timeouts {

@@ -2,7 +2,8 @@
 // token. Never throws for provider trouble: every failure is an {kind:'error'} piece, and the last
 // piece is always {kind:'end'}.
 
-import { ProviderError, readErrorBody } from '../errors/providerError';
+import { ProviderError } from '../errors/providerError';
+import { readErrorBody } from '../errors/errorBody';
 import { redactSecrets } from '../errors/redact';
 import { CompletionStreamDecoder, type StreamMode, type StreamPiece } from '../stream/completionStream';
 import { SseBufferOverflow, SseDecoder } from '../stream/sseReader';

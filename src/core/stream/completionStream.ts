@@ -1,7 +1,8 @@
 // OpenAI-style streaming chunks → typed pieces, for /v1/completions ('completion') and
 // /v1/chat/completions ('chat'), tolerant of every quirk in docs/providers.md.
 
-import { ProviderError, errorFromStreamPayload } from '../errors/providerError';
+import { ProviderError } from '../errors/providerError';
+import { errorFromStreamPayload } from '../errors/errorBody';
 import type { SseEvent } from './sseReader';
 import { asCount, parseJson, isRecord } from '../json';
 
