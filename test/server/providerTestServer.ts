@@ -42,8 +42,10 @@ import {
   systemPromptRejectionBody,
   tokenIds,
 } from './wire';
+import { logprobsAsked, logprobsSeed, logprobsSpecFor, planLogprobs, vllmLogprobsLimitMessage, VLLM_MAX_LOGPROBS, type LogprobsServerOptions } from './logprobsWire';
 
 export * from './wire';
+export * from './logprobsWire';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -225,6 +227,8 @@ export interface ProviderTestServerOptions {
   scenario?: Scenario | readonly Scenario[];
   /** Clock for `created` (ms). Default Date.now. */
   clock?: () => number;
+  /** How requests for token probabilities are answered (logprobsWire.ts). Default: given, decoded. */
+  logprobs?: LogprobsServerOptions;
 }
 
 /** Options that can be changed on a running server (`configure`, `POST /__control/config`). */
@@ -590,6 +594,7 @@ class ProviderTestServerImpl implements ProviderTestServer {
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
       maxRecorded: options.maxRecorded ?? 10_000,
       clock: options.clock ?? Date.now,
+      logprobs: options.logprobs ?? {},
     };
     if (options.scenario) this.setScenario(options.scenario);
     this.recorder = new Recorder(() => this.opts.maxRecorded);
@@ -912,6 +917,17 @@ class ProviderTestServerImpl implements ProviderTestServer {
         pieces.push(generateProse(`${model}\n${prompt.text}`, maxTokens, c));
       }
     }
+    const asked = logprobsAsked(mode, body);
+    let logprobs: ReturnType<typeof planLogprobs> | undefined;
+    if (asked !== undefined && o.logprobs.support !== 'ignore') {
+      if (o.logprobs.support === 'reject') {
+        const message = `${flavor === 'litellm' ? 'litellm.BadRequestError: ' : ''}logprobs is not supported for this model`;
+        return this.sendError(ctx, { kind: 'badRequest', message }, info);
+      }
+      if (asked > VLLM_MAX_LOGPROBS && flavor !== 'llamacpp') return this.sendError(ctx, { kind: 'badRequest', message: vllmLogprobsLimitMessage(asked) }, info);
+      const spec = logprobsSpecFor(flavor, mode, o.logprobs, asked, logprobsSeed(model, prompt.text));
+      logprobs = planLogprobs(pieces, spec, o.logprobs.splitCharacters ?? false);
+    }
     const stopRaw = body['stop'];
     const stop = typeof stopRaw === 'string' ? [stopRaw] : Array.isArray(stopRaw) ? stopRaw.filter((s): s is string => typeof s === 'string').slice(0, 4) : [];
     const so = body['stream_options'];
@@ -922,7 +938,8 @@ class ProviderTestServerImpl implements ProviderTestServer {
       flavor,
       mode,
       model,
-      pieces,
+      pieces: logprobs ? logprobs.pieces : pieces,
+      ...(logprobs ? { logprobs: logprobs.logprobs } : {}),
       n: choices,
       maxTokens,
       stop,

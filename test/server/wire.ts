@@ -418,6 +418,14 @@ export interface StreamPlanInput {
   id?: string;
   /** Unix seconds for `created`. Default 1700000000 in buildStream; the server uses the clock. */
   created?: number;
+  /** Token probabilities to put on each token's chunk (see logprobsWire.ts). Steps with no text are then sent too. */
+  logprobs?: StreamLogprobs;
+}
+
+/** A choice's `logprobs` object for one token step, and for a whole non-streamed answer. */
+export interface StreamLogprobs {
+  forStep(choice: number, step: number): Record<string, unknown>;
+  whole(choice: number, steps: number): Record<string, unknown>;
 }
 
 /** What a correct stream reader should conclude from the bytes. */
@@ -711,8 +719,10 @@ export function planStream(input: StreamPlanInput): { items: StreamItem[]; expec
       const text = r.steps[i] ?? null;
       const last = i === r.steps.length - 1;
       const finishHere = inlineFinish && last && (r.stoppedByString || r.hitLength);
-      if (text === null && !finishHere && flavor !== 'llamacpp') continue;
-      data(envelope(ctx, [choiceObj(ctx, c, { text: text ?? '', finish: finishHere ? r.finish : null })]), i, true);
+      if (text === null && !finishHere && flavor !== 'llamacpp' && !input.logprobs) continue;
+      const choice = choiceObj(ctx, c, { text: text ?? '', finish: finishHere ? r.finish : null });
+      if (input.logprobs) choice['logprobs'] = input.logprobs.forStep(c, i);
+      data(envelope(ctx, [choice]), i, true);
       texts[c] += text ?? '';
       if (finishHere) finishReasons[c] = r.finish;
     }
@@ -774,9 +784,10 @@ export function buildNonStreamBody(input: StreamPlanInput): Record<string, unkno
   const usage: Usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
   const choices = results.map((r, index) => {
     const text = r.steps.map((s) => s ?? '').join('');
+    const logprobs = input.logprobs ? input.logprobs.whole(index, r.steps.length) : null;
     return chat
-      ? { index, message: { role: 'assistant', content: text }, logprobs: null, finish_reason: r.finish }
-      : { index, text, logprobs: null, finish_reason: r.finish };
+      ? { index, message: { role: 'assistant', content: text }, logprobs, finish_reason: r.finish }
+      : { index, text, logprobs, finish_reason: r.finish };
   });
   const body: Record<string, unknown> = {
     id,
