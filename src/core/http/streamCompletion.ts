@@ -21,6 +21,8 @@ export interface CompletionRequest {
   mode: StreamMode;
   /** `n` when > 1, so "every choice finished" can be judged. */
   expectedChoices?: number;
+  /** The body asked for token probabilities: pass them on as {kind:'logprobs'} pieces. */
+  withLogprobs?: boolean;
 }
 
 export interface StreamCompletionOptions {
@@ -114,6 +116,7 @@ async function* piecesOf(
 ): AsyncGenerator<StreamPiece, void, undefined> {
   const decoder = new CompletionStreamDecoder(request.mode, {
     expectedChoices: request.expectedChoices,
+    withLogprobs: request.withLogprobs,
     secrets: options.secrets,
     onIgnored: (data) => options.log?.(`ignored a stream line that is not JSON: ${data.slice(0, 120)}`),
   });

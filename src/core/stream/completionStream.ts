@@ -28,6 +28,8 @@ export type StreamOutcome = 'done' | 'truncated' | 'error';
 export type StreamPiece =
   | { kind: 'text'; index: number; text: string }
   | { kind: 'finish'; index: number; reason: string }
+  /** The choice's `logprobs` object as the chunk carried it (only with `withLogprobs`); after its text. */
+  | { kind: 'logprobs'; index: number; logprobs: Record<string, unknown> }
   /** `index`: the choice the report came with, when its chunk carried exactly one (see UsageTally). */
   | { kind: 'usage'; usage: Usage; index?: number }
   | { kind: 'error'; error: ProviderError }
@@ -39,6 +41,11 @@ export interface CompletionDecoderOptions {
   secrets?: readonly string[];
   /** Data that is neither JSON nor `[DONE]`: skipped, reported here (e.g. for the log). */
   onIgnored?: (data: string) => void;
+  /**
+   * Pass each choice's `logprobs` object on as a {kind:'logprobs'} piece. A piece rather than a
+   * callback: it stays in order with the text, and is dropped with the rest when an attempt is retried.
+   */
+  withLogprobs?: boolean;
 }
 
 /**
@@ -134,6 +141,7 @@ export class CompletionStreamDecoder {
         this.sawText = true;
         out.push({ kind: 'text', index, text });
       }
+      if (this.options.withLogprobs && isRecord(raw.logprobs)) out.push({ kind: 'logprobs', index, logprobs: raw.logprobs });
       const reason = raw.finish_reason;
       if (typeof reason === 'string' && reason !== '') {
         if (reason === 'error') {
