@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { TokenCounter, LocalCounter, LocalCounts, ServerCounter, ServerCountAnswer } from '../../src/core/tokens/tokenCounter';
+import { TokenCounter, LocalCounter, LocalCounts } from '../../src/core/tokens/tokenCounter';
+import type { ServerCounter, ServerCountAnswer } from '../../src/core/tokens/serverCountPolicy';
 import { Scheduler, abortError, isAbortError } from '../../src/core/tokens/scheduler';
 import { estimateTokens } from '../../src/core/tokens/estimate';
 import { LocalFamily, TokenCount } from '../../src/core/tokens/types';

@@ -3,7 +3,7 @@
  * HTTP itself is the caller's; paths hang off the server root (no `/v1`).
  */
 import type { TokenCountRoute } from '../providers/providerProfile';
-import type { ServerCountAnswer } from './tokenCounter';
+import type { ServerCountAnswer } from './serverCountPolicy';
 import { asCount, isRecord } from '../json';
 
 export interface ServerCountRequest {

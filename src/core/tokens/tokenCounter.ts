@@ -11,20 +11,11 @@
 import { ChunkLayout, layoutChunks } from './chunkLayout';
 import { DEFAULT_MAX_CHUNK } from './chunkSplitter';
 import { estimateTokens } from './estimate';
-import { LruCache, chunkKey } from './paragraphCache';
+import { LruCache } from './paragraphCache';
 import { Scheduler, isAbortError, realScheduler, throwIfAborted } from './scheduler';
+import { ServerCountPolicy, type ServerCounter } from './serverCountPolicy';
+import { SliceClock } from './sliceClock';
 import { FAMILY_LABELS, LocalFamily, TokenCount, TokenizerFamily, isLocalFamily } from './types';
-
-/** What a server answers, normalised (see `serverCount.ts`). */
-export interface ServerCountAnswer {
-  count: number;
-  /** False when the server counted with some other tokenizer (litellm's OpenAI fallback). */
-  exact: boolean;
-  tokenizer?: string;
-  contextLength?: number;
-}
-
-export type ServerCounter = (text: string, signal: AbortSignal) => Promise<ServerCountAnswer>;
 
 export interface LocalCountOptions {
   /** Per text: it begins the counted document (Llama 2's leading space). */
@@ -105,13 +96,11 @@ interface Miss {
 
 export class TokenCounter {
   private family: TokenizerFamily;
-  private server: ServerCounter | undefined;
+  private readonly serverCounts: ServerCountPolicy;
   private readonly local: LocalCounter | undefined;
   private readonly sched: Scheduler;
   private readonly sliceMs: number;
   private readonly supersede: string | undefined;
-  private readonly serverDebounceMs: number;
-  private readonly serverMaxChars: number;
   private readonly retryAfterMs: number;
   private readonly cacheEntries: number;
   private readonly batchChars: number;
@@ -119,9 +108,7 @@ export class TokenCounter {
 
   private readonly localCaches = new Map<LocalFamily, LruCache<CachedCount>>();
   private readonly estimateCaches = new Map<TokenizerFamily, LruCache<number>>();
-  private serverCache = new LruCache<ServerCountAnswer>(64);
   private readonly layouts: ChunkLayout[] = [];
-  private serverBlockedUntil = -Infinity;
   private readonly localBlockedUntil = new Map<LocalFamily, number>();
 
   /** Figures from the most recent `count()`, for tests and the benchmark. */
@@ -130,13 +117,15 @@ export class TokenCounter {
   constructor(opts: TokenCounterOptions) {
     this.family = opts.family;
     this.local = opts.local;
-    this.server = opts.server;
     this.sched = opts.scheduler ?? realScheduler;
     this.sliceMs = opts.sliceMs ?? 5;
     this.supersede = opts.supersede;
-    this.serverDebounceMs = opts.serverDebounceMs ?? 750;
-    this.serverMaxChars = opts.serverMaxChars ?? 200_000;
     this.retryAfterMs = opts.retryAfterMs ?? 60_000;
+    this.serverCounts = new ServerCountPolicy(opts.server, this.sched, {
+      debounceMs: opts.serverDebounceMs ?? 750,
+      maxChars: opts.serverMaxChars ?? 200_000,
+      retryAfterMs: this.retryAfterMs,
+    });
     this.cacheEntries = opts.cacheEntries ?? 50_000;
     this.batchChars = opts.batchChars ?? 200_000;
     this.maxChunk = opts.maxChunk ?? DEFAULT_MAX_CHUNK;
@@ -148,11 +137,7 @@ export class TokenCounter {
    */
   configure(opts: { family?: TokenizerFamily; server?: ServerCounter | null }): void {
     if (opts.family) this.family = opts.family;
-    if (opts.server !== undefined && opts.server !== this.server) {
-      this.server = opts.server ?? undefined;
-      this.serverCache = new LruCache(64);
-      this.serverBlockedUntil = -Infinity;
-    }
+    if (opts.server !== undefined) this.serverCounts.replace(opts.server);
   }
 
   get currentFamily(): TokenizerFamily {
@@ -171,22 +156,8 @@ export class TokenCounter {
     const stats = emptyStats();
     Object.assign(this.lastStats, stats);
     const sched = this.sched;
-    let sliceStart = sched.now();
-    const maybeYield = async () => {
-      const now = sched.now();
-      const spent = now - sliceStart;
-      if (spent >= this.sliceMs) {
-        if (spent > stats.longestSliceMs) stats.longestSliceMs = spent;
-        stats.yields++;
-        await sched.yieldNow();
-        throwIfAborted(signal);
-        sliceStart = sched.now();
-      }
-    };
-    const endSlice = () => {
-      const spent = sched.now() - sliceStart;
-      if (spent > stats.longestSliceMs) stats.longestSliceMs = spent;
-    };
+    const clock = new SliceClock(sched, this.sliceMs, stats, signal);
+    const maybeYield = () => clock.maybeYield();
 
     const useLocal = isLocalFamily(family) && this.local !== undefined && sched.now() >= (this.localBlockedUntil.get(family) ?? -Infinity);
     const localFamily = useLocal ? (family as LocalFamily) : undefined;
@@ -225,7 +196,7 @@ export class TokenCounter {
       await maybeYield();
     }
     stats.chunks = n;
-    endSlice();
+    clock.endSlice();
     Object.assign(this.lastStats, stats);
 
     let best: TokenCount;
@@ -253,7 +224,7 @@ export class TokenCounter {
             { atStart: batch.map((m) => m.atStart), signal, ...(this.supersede ? { supersede: this.supersede } : {}) },
           );
           throwIfAborted(signal);
-          sliceStart = sched.now();
+          clock.restart();
           if (counts.length !== batch.length) throw new Error('tokenizer worker answered the wrong number of counts');
           batch.forEach((m, k) => {
             const approximate = (forcedCuts[k] ?? 0) > 0;
@@ -268,48 +239,13 @@ export class TokenCounter {
         if (isAbortError(e)) throw e;
         this.localBlockedUntil.set(localFamily, sched.now() + this.retryAfterMs);
       }
-      endSlice();
+      clock.endSlice();
       Object.assign(this.lastStats, stats);
     }
 
     // 3. The server's own tokenizer, debounced and cached by content.
-    const server = this.server;
-    if (server && text.length > 0 && text.length <= this.serverMaxChars && sched.now() >= this.serverBlockedUntil) {
-      const key = chunkKey(text);
-      let answer = this.serverCache.get(key);
-      if (answer) {
-        stats.serverCacheHits++;
-      } else {
-        onProgress(best);
-        await sched.sleep(this.serverDebounceMs, signal);
-        throwIfAborted(signal);
-        const ctl = new AbortController();
-        const onAbort = () => ctl.abort();
-        signal?.addEventListener('abort', onAbort, { once: true });
-        try {
-          stats.serverCalls++;
-          answer = await server(text, ctl.signal);
-          if (!Number.isFinite(answer.count) || answer.count < 0) throw new Error('bad count from server');
-          this.serverCache.set(key, answer);
-        } catch (e) {
-          throwIfAborted(signal);
-          if (isAbortError(e)) throw e;
-          this.serverBlockedUntil = sched.now() + this.retryAfterMs;
-          answer = undefined;
-        } finally {
-          signal?.removeEventListener('abort', onAbort);
-        }
-      }
-      // An exact server count wins; an inexact one (another tokenizer) only beats our estimate.
-      if (answer && (answer.exact || !best.exact)) {
-        best = {
-          count: answer.count,
-          exact: answer.exact,
-          source: 'server',
-          tokenizer: answer.tokenizer ?? 'server',
-          ...(answer.contextLength ? { contextLength: answer.contextLength } : {}),
-        };
-      }
+    if (this.serverCounts.wants(text)) {
+      best = await this.serverCounts.improve(text, best, stats, signal, onProgress);
       Object.assign(this.lastStats, stats);
     }
 
