@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { ScanText } from '../core/story/keyMatcher';
 import { CompiledEntry } from '../core/story/loreActivation';
-import { LineIndex, mentionsOf } from '../core/story/loreMentions';
+import { LineIndex, MentionSearch } from '../core/story/loreMentions';
 
 /** The prose languages whose open documents are searched besides the files on disk. */
 export const MANUSCRIPT_LANGUAGES: readonly string[] = ['markdown', 'plaintext'];
@@ -32,7 +31,7 @@ export function isInside(root: vscode.Uri, uri: vscode.Uri): boolean {
 /**
  * Every mention of `target` in the manuscripts of the story folder's workspace folder: `*.md` and
  * `*.txt` files outside the story folder, node_modules and .git, plus open Markdown and plain-text
- * documents there (their unsaved text wins over the disk). Each file is read once and scanned once.
+ * documents there (their unsaved text wins over the disk). Each file is read once; see MentionSearch.
  */
 export async function findMentions(
   target: CompiledEntry,
@@ -44,12 +43,15 @@ export async function findMentions(
   const folder = vscode.workspace.getWorkspaceFolder(storyRoot);
   if (!folder || !target.keys.length) return none;
   const { uris, filesCapped } = await manuscriptFiles(folder, storyRoot, token);
-  const perFile: vscode.Location[][] = new Array(uris.length);
+  const search = new MentionSearch(target, entries);
+  const perFile: vscode.Location[][] = new Array(uris.length).fill([]);
   let next = 0;
+  let total = 0;
   const worker = async () => {
-    while (next < uris.length && !token.isCancellationRequested) {
+    while (next < uris.length && total <= MAX_MENTIONS && !token.isCancellationRequested) {
       const i = next++;
-      perFile[i] = await mentionsInFile(uris[i], target, entries);
+      perFile[i] = await mentionsInFile(uris[i], search);
+      total += perFile[i].length;
     }
   };
   await Promise.all(Array.from({ length: READ_AHEAD }, worker));
@@ -80,10 +82,10 @@ async function manuscriptFiles(folder: vscode.WorkspaceFolder, storyRoot: vscode
   return { uris, filesCapped: found.length > MAX_SEARCHED_FILES };
 }
 
-async function mentionsInFile(uri: vscode.Uri, target: CompiledEntry, entries: readonly CompiledEntry[]): Promise<vscode.Location[]> {
+async function mentionsInFile(uri: vscode.Uri, search: MentionSearch): Promise<vscode.Location[]> {
   const read = await readManuscript(uri);
   if (!read) return [];
-  const { mentions } = mentionsOf(target, new ScanText(read.text), entries, MAX_MENTIONS);
+  const { mentions } = search.in(read.text, MAX_MENTIONS + 1);
   return mentions.map((m) => new vscode.Location(uri, new vscode.Range(read.position(m.index), read.position(m.index + m.length))));
 }
 

@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { ScanText } from '../../src/core/story/keyMatcher';
 import { CompiledEntry, compileLore } from '../../src/core/story/loreActivation';
 import { loreEntry } from '../../src/core/story/loreEntry';
-import { LineIndex, inFrontMatter, loreBodyStart, loreExcerpt, mentionAt, mentionSummary, mentionsOf } from '../../src/core/story/loreMentions';
+import { LineIndex, MentionSearch, inFrontMatter, loreBodyStart, loreExcerpt, mentionAt, mentionSummary } from '../../src/core/story/loreMentions';
 
 /** Entries by id, each `[id, keys, caseSensitive?]`, compiled the way the story folder compiles them. */
 function lore(...specs: [string, string[], boolean?][]): CompiledEntry[] {
@@ -60,40 +59,73 @@ describe('lore mentions: the key under the cursor', () => {
 describe('lore mentions: every mention of an entry in a file', () => {
   it('two keys of one entry overlapping make one mention, the longer', () => {
     const [wren] = lore(['wren', ['Wren', 'Wren Ashby']]);
-    assert.deepEqual(spans(mentionsOf(wren, new ScanText('Wren Ashby met Wren.'), [wren], 100)), [[0, 10, 'Wren Ashby'], [15, 4, 'Wren']]);
+    assert.deepEqual(spans(new MentionSearch(wren, [wren]).in('Wren Ashby met Wren.', 100)), [[0, 10, 'Wren Ashby'], [15, 4, 'Wren']]);
   });
 
   it('a mention inside a longer key of another entry belongs to that entry', () => {
     const entries = lore(['wren', ['Wren']], ['father', ['Wren Ashby']]);
-    const scan = new ScanText('Wren Ashby met Wren.');
-    assert.deepEqual(spans(mentionsOf(entries[0], scan, entries, 100)), [[15, 4, 'Wren']]);
-    assert.deepEqual(spans(mentionsOf(entries[1], scan, entries, 100)), [[0, 10, 'Wren Ashby']]);
+    const scan = 'Wren Ashby met Wren.';
+    assert.deepEqual(spans(new MentionSearch(entries[0], entries).in(scan, 100)), [[15, 4, 'Wren']]);
+    assert.deepEqual(spans(new MentionSearch(entries[1], entries).in(scan, 100)), [[0, 10, 'Wren Ashby']]);
   });
 
   it('a longer match that only overlaps does not take the mention', () => {
     const entries = lore(['hall', ['Ashby Hall']], ['father', ['Wren Ashby']]);
-    assert.deepEqual(spans(mentionsOf(entries[0], new ScanText('Wren Ashby Hall'), entries, 100)), [[5, 10, 'Ashby Hall']]);
+    assert.deepEqual(spans(new MentionSearch(entries[0], entries).in('Wren Ashby Hall', 100)), [[5, 10, 'Ashby Hall']]);
   });
 
   it('a regular expression key of another entry can take a mention', () => {
     const entries = lore(['wren', ['Wren']], ['titles', ['/Wren the \\w+/']]);
-    assert.deepEqual(spans(mentionsOf(entries[0], new ScanText('Wren the Younger and Wren'), entries, 100)), [[21, 4, 'Wren']]);
+    assert.deepEqual(spans(new MentionSearch(entries[0], entries).in('Wren the Younger and Wren', 100)), [[21, 4, 'Wren']]);
   });
 
   it('accented and Chinese names, case rules per entry', () => {
     const entries = lore(['elodie', ['élodie']], ['wang', ['王小明']], ['rook', ['Rook'], true]);
     const text = 'ÉLODIE vit 王小明。rook, Rook et Élodie.';
-    assert.deepEqual(spans(mentionsOf(entries[0], new ScanText(text), entries, 100)), [[0, 6, 'élodie'], [29, 6, 'élodie']]);
-    assert.deepEqual(spans(mentionsOf(entries[1], new ScanText(text), entries, 100)), [[11, 3, '王小明']]);
-    assert.deepEqual(spans(mentionsOf(entries[2], new ScanText(text), entries, 100)), [[21, 4, 'Rook']]);
+    assert.deepEqual(spans(new MentionSearch(entries[0], entries).in(text, 100)), [[0, 6, 'élodie'], [29, 6, 'élodie']]);
+    assert.deepEqual(spans(new MentionSearch(entries[1], entries).in(text, 100)), [[11, 3, '王小明']]);
+    assert.deepEqual(spans(new MentionSearch(entries[2], entries).in(text, 100)), [[21, 4, 'Rook']]);
+  });
+
+  it('a regular expression key of the entry is held by another entry’s longer plain key', () => {
+    const entries = lore(['wren', ['/Wren/']], ['father', ['Wren Ashby']]);
+    assert.deepEqual(spans(new MentionSearch(entries[0], entries).in('Wren Ashby met Wren', 100)), [[15, 4, '/Wren/']]);
+  });
+
+  it('finds the same on every line of a file with any line break, and skips longer words', () => {
+    const entries = lore(['wren', ['Wren']], ['father', ['Wren Ashby']]);
+    const text = 'Wren.\r\nWrenna and Wren Ashby.\rThen WREN\nwren';
+    assert.deepEqual(spans(new MentionSearch(entries[0], entries).in(text, 100)), [[0, 4, 'Wren'], [35, 4, 'Wren'], [40, 4, 'Wren']]);
+  });
+
+  it('on a very long line, finds every mention wherever the scanned windows fall', () => {
+    const entries = lore(['wren', ['Wren']], ['father', ['Wren Ashby']]);
+    let line = 'lamp Wren Ashby';
+    const expected: number[] = [];
+    // A window reaches 2,000 characters either side of the mention it starts at. Mentions just inside
+    // its edge (gap + 4 just under 2,000), inside the margin kept from it, and just past it, each
+    // followed by a gap too long for the next window to reach back.
+    for (const gap of [5000, 1994, 4000, 1995, 4000, 1993, 4000, 1900, 3000, 2001, 3999, 10, 1790, 4100]) {
+      line += ' '.repeat(gap);
+      expected.push(line.length);
+      line += 'Wren';
+    }
+    // Longer words cut by a window's edge: "xWren" and "Wrenx" are no mentions, though "Wren" is all a window sees of them.
+    line += `${' '.repeat(3000)}xWren${' '.repeat(1996)}`;
+    expected.push(line.length);
+    line += `Wren${' '.repeat(1992)}Wrenx${' '.repeat(3000)}`;
+    line += ' lamp Wren Ashby';
+    assert.ok(line.length > 35_000 && !line.includes('\n'));
+    assert.deepEqual(new MentionSearch(entries[0], entries).in(line, 100).mentions.map((m) => m.index), expected);
+    assert.deepEqual(new MentionSearch(entries[1], entries).in(line, 100).mentions.map((m) => m.index), [5, line.length - 10]);
   });
 
   it('stops at the limit and says so', () => {
     const [wren] = lore(['wren', ['Wren']]);
-    const found = mentionsOf(wren, new ScanText('Wren. '.repeat(10)), [wren], 3);
+    const found = new MentionSearch(wren, [wren]).in('Wren. '.repeat(10), 3);
     assert.deepEqual(spans(found), [[0, 4, 'Wren'], [6, 4, 'Wren'], [12, 4, 'Wren']]);
     assert.equal(found.capped, true);
-    assert.equal(mentionsOf(wren, new ScanText('Wren. '.repeat(3)), [wren], 3).capped, false);
+    assert.equal(new MentionSearch(wren, [wren]).in('Wren. '.repeat(3), 3).capped, false);
   });
 
   it('agrees with the hover: a mention listed is hovered as its entry, and a hover lies in a listed mention', () => {
@@ -103,8 +135,7 @@ describe('lore mentions: every mention of an entry in a file', () => {
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (let round = 0; round < 300; round++) {
       const line = Array.from({ length: 8 }, () => words[Math.floor(random() * words.length)]).join(random() < 0.5 ? ' ' : '');
-      const scan = new ScanText(line);
-      const listed = new Map(entries.map((e) => [e.entry.id, mentionsOf(e, scan, entries, 1000).mentions]));
+      const listed = new Map(entries.map((e) => [e.entry.id, new MentionSearch(e, entries).in(line, 1000).mentions]));
       for (const [id, mentions] of listed) {
         for (const m of mentions) {
           const hovered = Array.from({ length: m.length }, (_, i) => mentionAt(line, m.index + i, entries)?.entry.entry.id);

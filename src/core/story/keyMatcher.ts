@@ -163,7 +163,15 @@ export class ScanText {
   private wordIndex?: Map<string, number[]>;
   private pieces?: Set<string>;
 
-  constructor(readonly text: string) {
+  /**
+   * `pieces: false` leaves out the three-character index: for a long text looked up mostly by whole-word
+   * keys (the recursive scan's joined entries), the word index already answers, and building the other
+   * would cost more than it saves.
+   */
+  constructor(
+    readonly text: string,
+    private readonly options: { pieces?: boolean } = {},
+  ) {
     this.folded = fold(text);
   }
 
@@ -180,7 +188,7 @@ export class ScanText {
 
   /** False when `needle` (folded) certainly does not occur: one of its three-character pieces is missing. */
   private mayContain(needle: string): boolean {
-    if (needle.length < 3) return true;
+    if (needle.length < 3 || this.options.pieces === false) return true;
     if (!this.pieces) {
       this.pieces = new Set();
       for (let i = 0; i + 3 <= this.folded.length; i++) this.pieces.add(this.folded.slice(i, i + 3));

@@ -4,6 +4,7 @@
 // number of rounds deep. Pure: no vscode.
 import { LoreEntry } from './loreEntry';
 import { CompiledKey, KeyMatch, ScanText, compileKey } from './keyMatcher';
+import { recursionRound, secondaryAllows } from './loreRecursion';
 
 export interface CompiledEntry {
   entry: LoreEntry;
@@ -40,20 +41,7 @@ export interface ActivationOptions {
   recursionRounds: number;
 }
 
-function secondaryHolds(entry: CompiledEntry, scan: ScanText): boolean {
-  if (!entry.secondary.length) return true;
-  const found = entry.secondary.filter((k) => scan.find(k) !== undefined).length;
-  switch (entry.entry.secondaryLogic) {
-    case 'any':
-      return found > 0;
-    case 'all':
-      return found === entry.secondary.length;
-    case 'notAny':
-      return found === 0;
-    case 'notAll':
-      return found < entry.secondary.length;
-  }
-}
+const secondaryHolds = (entry: CompiledEntry, scan: ScanText) => secondaryAllows(entry, (k) => scan.find(k) !== undefined);
 
 /** The nearest-the-cursor match among an entry's primary keys. */
 function primaryMatch(entry: CompiledEntry, scan: ScanText): { key: string; match: KeyMatch } | undefined {
@@ -100,70 +88,4 @@ export function activateLore(entries: readonly CompiledEntry[], storyText: strin
   let fresh = [...decided.values()].filter((a) => a.active && a.entry.recursive);
   for (let round = 0; round < options.recursionRounds && fresh.length; round++) fresh = recursionRound(entries, decided, fresh);
   return entries.map((c) => decided.get(c) ?? { entry: c.entry, active: false, why: 'no-match' });
-}
-
-const SEPARATOR = '\n\n';
-
-/**
- * One round of entries activating entries: each entry not yet in is activated by the first of `sources`
- * (in order) whose text holds one of its keys, with its secondary keys satisfied there. Read source by
- * source, a thousand entries against hundreds of active ones is hundreds of thousands of lookups, so the
- * keys are first looked up once in all the sources joined: only the sources where a key (or a regular
- * expression's literal) lies wholly inside are then read on their own, in order, which finds the same
- * source a scan of each in turn would. Returns the entries activated that may activate others, in the
- * order a source-by-source scan finds them.
- */
-function recursionRound(entries: readonly CompiledEntry[], decided: Map<CompiledEntry, Activation>, sources: Activation[]): Activation[] {
-  const texts = sources.map((a) => a.entry.content);
-  const starts: number[] = [];
-  let offset = 0;
-  for (const text of texts) {
-    starts.push(offset);
-    offset += text.length + SEPARATOR.length;
-  }
-  const joined = new ScanText(texts.join(SEPARATOR));
-  const own = new Map<number, ScanText>();
-  const scanOf = (i: number) => own.get(i) ?? own.set(i, new ScanText(texts[i])).get(i)!;
-  /** The source a stretch of the joined text lies wholly inside, if any. */
-  const sourceAt = (index: number, length: number): number | undefined => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return index + length <= starts[lo] + texts[lo].length ? lo : undefined;
-  };
-  const candidates = (c: CompiledEntry): number[] => {
-    const found = new Set<number>();
-    const add = (index: number, length: number) => {
-      const i = sourceAt(index, length);
-      if (i !== undefined) found.add(i);
-    };
-    for (const key of c.keys) {
-      if (key.regex && !key.literal) return texts.map((_, i) => i);
-      if (key.regex) for (let at = joined.folded.indexOf(key.literal!); at !== -1; at = joined.folded.indexOf(key.literal!, at + 1)) add(at, key.literal!.length);
-      else for (const m of joined.all(key)) add(m.index, m.length);
-    }
-    return [...found].sort((a, b) => a - b);
-  };
-
-  const activated: { source: number; order: number; activation: Activation }[] = [];
-  entries.forEach((c, order) => {
-    if (decided.has(c) && decided.get(c)!.why !== 'secondary') return;
-    for (const i of candidates(c)) {
-      const scan = scanOf(i);
-      const hit = primaryMatch(c, scan);
-      if (!hit || !secondaryHolds(c, scan)) continue;
-      const activation: Activation = { entry: c.entry, active: true, why: { kind: 'recursion', key: hit.key, via: sources[i].entry.id } };
-      decided.set(c, activation);
-      activated.push({ source: i, order, activation });
-      return;
-    }
-  });
-  return activated
-    .sort((a, b) => a.source - b.source || a.order - b.order)
-    .filter((a) => a.activation.entry.recursive)
-    .map((a) => a.activation);
 }

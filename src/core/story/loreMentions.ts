@@ -3,7 +3,7 @@
 // longest key that covers it, so what a hover shows and what References lists agree. Only primary keys
 // count (secondary keys refine an entry, they never name it). Pure: no vscode.
 import { CompiledEntry } from './loreActivation';
-import { CompiledKey, ScanText } from './keyMatcher';
+import { CompiledKey, ScanText, fold } from './keyMatcher';
 import { splitFrontMatter } from './loreFile';
 
 export interface Mention {
@@ -14,23 +14,20 @@ export interface Mention {
   length: number;
 }
 
-/** Lines longer than this are scanned only around the cursor, so a hover on a huge line stays quick. */
-export const MAX_SCANNED_LINE = 10_000;
-/** How far either side of the cursor a long line is scanned: well past the longest plain key (200). */
+/** How far either side of the cursor (or of a possible mention) a line is scanned: well past the longest plain key (200). */
 const LINE_WINDOW = 2_000;
+/** Characters either side of a possible match that decide it: the neighbours and their combining marks. */
+const NEIGHBOURHOOD = 8;
 
 /**
- * The mention under the cursor, from that line's text alone (keys do not cross lines). Among the keys
- * that cover `offset`, one that strictly covers it beats one that merely ends at it, then the longer
- * wins, then the one whose middle is nearest the cursor, then the entry that comes first.
+ * The mention under the cursor, from that line's text alone (keys do not cross lines; a very long line
+ * is scanned only around the cursor). Among the keys that cover `offset`, one that strictly covers it
+ * beats one that merely ends at it, then the longer wins, then the one whose middle is nearest the
+ * cursor, then the entry that comes first.
  */
 export function mentionAt(line: string, offset: number, entries: readonly CompiledEntry[]): Mention | undefined {
-  let start = 0;
-  let text = line;
-  if (line.length > MAX_SCANNED_LINE) {
-    start = Math.max(0, offset - LINE_WINDOW);
-    text = line.slice(start, Math.min(line.length, offset + LINE_WINDOW));
-  }
+  const start = Math.max(0, offset - LINE_WINDOW);
+  const text = line.slice(start, offset + LINE_WINDOW);
   const cut = { before: start > 0, after: start + text.length < line.length };
   const at = offset - start;
   const scan = new ScanText(text);
@@ -62,55 +59,142 @@ export interface FileMentions {
 }
 
 /**
- * Every mention of `target` in one file's text, first to last: its keys' matches (where two of its own
- * keys overlap, one mention: the longer), less those lying inside a longer match of another entry,
- * which belong to that entry. The text is scanned once; `others` may include `target`.
+ * Every mention of one entry, file by file, judged line by line exactly as the hover judges the line
+ * under the cursor: where two of its own keys overlap, one mention (the longer); a mention inside a
+ * longer match of another entry belongs to that entry. Each file is searched once per key for where a
+ * mention may be, and only those lines are scanned with the other keys that could hold one.
  */
-export function mentionsOf(target: CompiledEntry, scan: ScanText, others: readonly CompiledEntry[], limit: number): FileMentions {
-  const found: Mention[] = [];
-  for (const key of target.keys) {
-    for (const m of scan.all(key)) found.push({ entry: target, key: key.source, index: m.index, length: m.length });
+export class MentionSearch {
+  private readonly holders: CompiledKey[];
+
+  constructor(
+    private readonly target: CompiledEntry,
+    others: readonly CompiledEntry[],
+  ) {
+    this.holders = keysThatMayContain(target, others);
   }
-  found.sort((a, b) => a.index - b.index || b.length - a.length);
-  const own: Mention[] = [];
-  for (const m of found) {
-    const last = own[own.length - 1];
-    if (last && m.index < last.index + last.length) {
-      if (m.length > last.length) own[own.length - 1] = m;
-    } else own.push(m);
+
+  /** The mentions in one file's text, first to last, at most `limit`. */
+  in(text: string, limit: number): FileMentions {
+    const mentions: Mention[] = [];
+    let around: Segment | undefined;
+    const { offsets, truncated } = candidatesOf(this.target, text, 4 * limit);
+    for (const at of offsets) {
+      if (around?.holds(at)) continue;
+      around = new Segment(text, at);
+      for (const m of around.mentionsOf(this.target, this.holders)) {
+        const last = mentions[mentions.length - 1];
+        if (last && m.index < last.index + last.length) continue;
+        if (mentions.length === limit) return { mentions, capped: true };
+        mentions.push(m);
+      }
+    }
+    return { mentions, capped: truncated };
   }
-  if (!own.length) return { mentions: [], capped: false };
-  const shortest = Math.min(...own.map((m) => m.length));
-  const shadowed = new Set<Mention>();
-  for (const other of others) {
-    if (other === target) continue;
-    for (const key of other.keys) {
-      if (!couldBeLonger(key, shortest)) continue;
-      for (const m of scan.all(key)) markContained(own, m.index, m.length, shadowed);
+}
+
+/**
+ * Other entries' keys that could hold one of the entry's mentions: regular expressions, and plain keys
+ * whose text holds one of its plain keys ("Wren Ashby" may hold "Wren"; "Ashby Hall" never does).
+ */
+function keysThatMayContain(target: CompiledEntry, others: readonly CompiledEntry[]): CompiledKey[] {
+  const own = target.keys.some((k) => k.regex) ? undefined : target.keys.map((k) => fold(k.folded!));
+  return others
+    .filter((o) => o !== target)
+    .flatMap((o) => o.keys)
+    .filter((k) => k.regex || !own || own.some((text) => fold(k.folded!).includes(text) && k.folded!.length > text.length));
+}
+
+/** Offsets where a key of the entry may match, in order: a plain search of the folded text, no index built. */
+function candidatesOf(entry: CompiledEntry, text: string, bound: number): { offsets: number[]; truncated: boolean } {
+  const scan = new ScanText(text);
+  const offsets: number[] = [];
+  let truncated = false;
+  for (const key of entry.keys) {
+    const before = offsets.length;
+    if (key.regex) {
+      // Without its literal the key is matched directly, not through the text's piece index.
+      for (const m of scan.all({ ...key, literal: '' })) offsets.push(m.index);
+    } else {
+      const needle = fold(key.folded!);
+      for (let at = scan.folded.indexOf(needle); at !== -1 && offsets.length - before <= bound; at = scan.folded.indexOf(needle, at + 1)) {
+        // A few characters either side settle case and word boundaries (a cut can only let more through,
+        // and the line's own scan has the last word), so lines where only a longer word matched are skipped.
+        const from = Math.max(0, at - NEIGHBOURHOOD);
+        const near = new ScanText(text.slice(from, at + needle.length + NEIGHBOURHOOD));
+        if (near.all(key).some((m) => m.index === at - from)) offsets.push(at);
+      }
+    }
+    if (offsets.length - before > bound) {
+      truncated = true;
+      offsets.length = before + bound;
     }
   }
-  const mentions = own.filter((m) => !shadowed.has(m));
-  return { mentions: mentions.slice(0, limit), capped: mentions.length > limit };
+  return { offsets: offsets.sort((a, b) => a - b), truncated };
+}
+
+/**
+ * The line around an offset, or, on a very long line, a window of it: the stretch the hover would scan.
+ * Matches touching a cut edge are not trusted (the cut may have made a word boundary).
+ */
+class Segment {
+  readonly start: number;
+  readonly stop: number;
+  private readonly cutBefore: boolean;
+  private readonly cutAfter: boolean;
+  private readonly scan: ScanText;
+
+  constructor(text: string, at: number) {
+    let start = at;
+    while (start > 0 && at - start < LINE_WINDOW && !isLineBreak(text.charCodeAt(start - 1))) start--;
+    let stop = at;
+    while (stop < text.length && stop - at < LINE_WINDOW && !isLineBreak(text.charCodeAt(stop))) stop++;
+    this.start = start;
+    this.stop = stop;
+    this.cutBefore = start > 0 && !isLineBreak(text.charCodeAt(start - 1));
+    this.cutAfter = stop < text.length && !isLineBreak(text.charCodeAt(stop));
+    this.scan = new ScanText(text.slice(start, stop));
+  }
+
+  /** Whether a mention starting at `at` is judged here: inside, and a longest plain key's length from a cut edge. */
+  holds(at: number): boolean {
+    const margin = 200;
+    return at >= this.start + (this.cutBefore ? margin : 0) && at < this.stop - (this.cutAfter ? margin : 0);
+  }
+
+  private matches(key: CompiledKey): { index: number; length: number }[] {
+    const width = this.stop - this.start;
+    return this.scan
+      .all(key)
+      .filter((m) => !(this.cutBefore && m.index === 0) && !(this.cutAfter && m.index + m.length === width))
+      .map((m) => ({ index: this.start + m.index, length: m.length }));
+  }
+
+  /** The entry's mentions here, first to last, less those inside a longer match of another entry's key. */
+  mentionsOf(target: CompiledEntry, others: readonly CompiledKey[]): Mention[] {
+    const found = target.keys.flatMap((key) => this.matches(key).map((m) => ({ entry: target, key: key.source, ...m })));
+    found.sort((a, b) => a.index - b.index || b.length - a.length);
+    const own: Mention[] = [];
+    for (const m of found) {
+      const last = own[own.length - 1];
+      if (last && m.index < last.index + last.length) {
+        if (m.length > last.length) own[own.length - 1] = m;
+      } else own.push(m);
+    }
+    if (!own.length) return own;
+    const shortest = Math.min(...own.map((m) => m.length));
+    const longer = others.filter((k) => couldBeLonger(k, shortest)).flatMap((k) => this.matches(k));
+    return own.filter((m) => !longer.some((o) => o.length > m.length && o.index <= m.index && o.index + o.length >= m.index + m.length));
+  }
+}
+
+function isLineBreak(code: number): boolean {
+  return code === 10 || code === 13;
 }
 
 /** A plain key's matches are as long as the key; a regular expression's may be any length. */
 function couldBeLonger(key: CompiledKey, length: number): boolean {
   return key.regex !== undefined || (key.folded?.length ?? 0) > length;
-}
-
-/** Marks the mentions (sorted by index, not overlapping) that lie inside a strictly longer match. */
-function markContained(sorted: Mention[], index: number, length: number, into: Set<Mention>): void {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid].index < index) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo; i < sorted.length && sorted[i].index < index + length; i++) {
-    const m = sorted[i];
-    if (m.index + m.length <= index + length && m.length < length) into.add(m);
-  }
 }
 
 /** Line and character of offsets in a text, with VS Code's line breaks (\r\n, \r or \n). */
