@@ -113,7 +113,7 @@ function loreTable(rows: LoreRow[], text: (s: string) => string): string {
         `<tr class="${r.active ? 'in' : 'out'}"><td title="${text(`lore/${r.id}.md`)}">${text(r.name)}</td><td>${text(whyText(r))}</td><td class="num">${r.tokens === undefined ? '' : formatInt(r.tokens)}</td></tr>`,
     )
     .join('');
-  return `<table class="lore"><thead><tr><th>Entry</th><th>Why</th><th class="num">Tokens</th></tr></thead><tbody>${body}</tbody></table>`;
+  return `<table class="lore"><colgroup><col class="c-name"><col><col class="c-tokens"></colgroup><thead><tr><th>Entry</th><th>Why</th><th class="num">Tokens</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function loreSection(s: ContextSnapshot, text: (s: string) => string): string {

@@ -53,6 +53,9 @@ th { font-weight: 600; color: var(--vscode-descriptionForeground, #666); }
 td:first-child { overflow-wrap: anywhere; }
 .num { text-align: right; white-space: nowrap; padding-right: 0; padding-left: 8px; }
 table.parts { max-width: 520px; }
+table.lore { table-layout: fixed; }
+col.c-name { width: 34%; }
+col.c-tokens { width: 5.5em; }
 tr.out td { color: var(--vscode-descriptionForeground, #666); }
 details.out summary { cursor: pointer; margin: 8px 0 4px; color: var(--vscode-descriptionForeground, #666); }
 .request code { font-family: var(--vscode-editor-font-family, monospace); overflow-wrap: anywhere; }
