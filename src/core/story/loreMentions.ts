@@ -107,21 +107,21 @@ function keysThatMayContain(target: CompiledEntry, others: readonly CompiledEntr
 
 /** Offsets where a key of the entry may match, in order: a plain search of the folded text, no index built. */
 function candidatesOf(entry: CompiledEntry, text: string, bound: number): { offsets: number[]; truncated: boolean } {
-  const scan = new ScanText(text);
+  // One pass per key over a whole file: the three-character index would cost more than it saves.
+  const scan = new ScanText(text, { pieces: false });
   const offsets: number[] = [];
   let truncated = false;
   for (const key of entry.keys) {
     const before = offsets.length;
     if (key.regex) {
-      // Without its literal the key is matched directly, not through the text's piece index.
-      for (const m of scan.all({ ...key, literal: '' })) offsets.push(m.index);
+      for (const m of scan.all(key)) offsets.push(m.index);
     } else {
       const needle = fold(key.folded!);
       for (let at = scan.folded.indexOf(needle); at !== -1 && offsets.length - before <= bound; at = scan.folded.indexOf(needle, at + 1)) {
         // A few characters either side settle case and word boundaries (a cut can only let more through,
         // and the line's own scan has the last word), so lines where only a longer word matched are skipped.
         const from = Math.max(0, at - NEIGHBOURHOOD);
-        const near = new ScanText(text.slice(from, at + needle.length + NEIGHBOURHOOD));
+        const near = new ScanText(text.slice(from, at + needle.length + NEIGHBOURHOOD), { pieces: false });
         if (near.all(key).some((m) => m.index === at - from)) offsets.push(at);
       }
     }
