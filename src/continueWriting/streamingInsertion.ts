@@ -6,6 +6,8 @@ export type InsertionStop = 'finished' | 'user-edit' | 'document-closed' | 'reve
 const FLUSH_INTERVAL_MS = 40; // at most 25 edits a second, whatever the token rate
 /** Refused edits in a row (a read-only editor, an extension vetoing them) before the insertion gives up. */
 const MAX_REFUSED_EDITS = 20;
+/** How long text is held back for a save that has not reported back (a failed save never does). */
+const SAVE_HOLD_MS = 5_000;
 
 /**
  * Streams text into one document at an anchor fixed when the generation started.
@@ -30,6 +32,7 @@ export class StreamingInsertion implements vscode.Disposable {
   private refused = '';
   /** Between onWillSave and onDidSave: a document turning clean then is a save, not a revert. */
   private saving = false;
+  private savingSince = 0;
   /** The dirty state VS Code last announced (a change event with no content changes). */
   private announcedDirty: boolean;
   private inFlight: { offset: number; text: string } | undefined;
@@ -57,7 +60,9 @@ export class StreamingInsertion implements vscode.Disposable {
         else this.onChange(e.contentChanges);
       }),
       vscode.workspace.onWillSaveTextDocument((e) => {
-        if (e.document === this.document) this.saving = true;
+        if (e.document !== this.document) return;
+        this.saving = true;
+        this.savingSince = Date.now();
       }),
       vscode.workspace.onDidSaveTextDocument((d) => {
         if (d === this.document) this.saving = false;
@@ -159,6 +164,15 @@ export class StreamingInsertion implements vscode.Disposable {
 
   private async flush(last: boolean): Promise<void> {
     if (this.stoppedBy || this.document.isClosed) return;
+    if (this.saving && this.pending && Date.now() - this.savingSince < SAVE_HOLD_MS) {
+      // Text written while a save is under way leaves the document dirty after it, and VS Code keeps
+      // a tab open that is still dirty after the "Save" answered on closing it: the close would be
+      // defeated and the stream run on. So hold the text until the save is done; a save that was
+      // part of a close is followed by the tab's closing, which stops the insertion.
+      if (!last) return this.schedule();
+      await new Promise((resolve) => setTimeout(resolve, FLUSH_INTERVAL_MS));
+      return this.flush(true);
+    }
     const editor = this.visibleEditor();
     if (!editor && !last) return; // hidden: hold the text until visible or the end
     // Hold back nothing at the end; mid-stream keep going only if there is text.

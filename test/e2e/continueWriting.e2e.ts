@@ -2,6 +2,8 @@
 // keybinding, the continuation streaming in (read from the editor's DOM) with progress in the status
 // bar, and Escape stopping a second generation mid-stream.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { waitFor } from '../waitFor';
 import { startProviderTestServer, type ProviderTestServer } from '../server/providerTestServer';
 import { useWorkbench } from './harness';
@@ -21,6 +23,9 @@ const PARAGRAPH_END = 'like small, impatient rivers.';
 const NEXT_PARAGRAPH = 'She stood under the awning and counted the lamps';
 const SECOND_PARAGRAPH_END = 'in a shape like a closed eye.';
 const CUT_LINE = '"Then someone put it out," she said.';
+/** A chapter of its own for the close-and-save test, which changes the file on disk. */
+const SAVED_CHAPTER = 'chapter-03.md';
+const SAVED_CHAPTER_TEXT = '# Chapter Three\n\nThe rain had not stopped by morning. Wren unlocked the shop and lit the first lamp.\n';
 
 /** The workbench under load can take a while to show a change. */
 const UI_WAIT_MS = 15_000;
@@ -47,7 +52,7 @@ describe('Continue Writing (e2e)', function () {
     await server?.close();
   });
 
-  const wb = useWorkbench({ userSettings, env: { INKWELL_E2E_KEY: KEY } });
+  const wb = useWorkbench({ userSettings, env: { INKWELL_E2E_KEY: KEY }, files: { [SAVED_CHAPTER]: SAVED_CHAPTER_TEXT } });
   const generationItem = () => wb.page.locator('[id="inkwell.inkwell.inkwell.generation"]');
 
   it('streams the continuation in at the cursor with Ctrl+Alt+Enter, showing progress', async () => {
@@ -142,6 +147,35 @@ describe('Continue Writing (e2e)', function () {
       await tab.waitFor({ state: 'detached', timeout: 5000 });
     }
     await wb.screenshot('continue-6-tab-closed');
+  });
+
+  it('closing the tab while it streams, answered "Save", stops the generation; the file keeps what arrived and the tab closes', async () => {
+    server.reset();
+    server.setScenario({ tokenDelayMs: TOKEN_DELAY_MS, scriptLoop: true });
+    await wb.openFile(SAVED_CHAPTER);
+    const tab = wb.page.locator('.tabs-container .tab', { hasText: SAVED_CHAPTER });
+    await tab.waitFor();
+    await wb.page.locator(`${EDITOR} .view-line`).first().click();
+    await wb.page.keyboard.press('Control+End');
+    const before = words(await editorText(wb.page)).length;
+    await wb.page.keyboard.press('Control+Alt+Enter');
+    await waitFor('a few words', async () => words(await editorText(wb.page)).length > before + 20, UI_WAIT_MS);
+    await tab.hover();
+    await tab.locator('.tab-actions .action-label').first().click();
+    const dialog = wb.page.locator('.monaco-dialog-box', { hasText: 'Do you want to save the changes' });
+    await dialog.waitFor();
+    await dialog.locator('.monaco-button', { hasText: /^Save$/ }).click();
+    const stopped = await server.waitForRequest((r) => r.path.endsWith('/completions') && r.aborted, 5000);
+    assert.equal(stopped.completed, false, 'the request ran on after the tab was closed');
+    await tab.waitFor({ state: 'detached', timeout: 8000 });
+    await wb.screenshot('continue-6b-saved-and-closed');
+
+    const file = path.join(wb.workspace, SAVED_CHAPTER);
+    const saved = fs.readFileSync(file, 'utf8');
+    assert.ok(saved.startsWith(SAVED_CHAPTER_TEXT), 'the chapter on disk lost its own text');
+    const streamed = words(saved.slice(SAVED_CHAPTER_TEXT.length));
+    assert.ok(streamed.length > 20, `what arrived before the close was not saved: "${streamed}"`);
+    assert.ok(words(CONTINUATION_TEXT.repeat(3)).startsWith(streamed), `the saved text is not the stream's start: "${streamed}"`);
   });
 
   it('resumes a cut stream where it stopped, even after the writer typed above it', async () => {
