@@ -66,6 +66,8 @@ export class ContinueWriting implements vscode.Disposable {
             'Open Settings',
             () => vscode.commands.executeCommand('workbench.action.openSettings', 'inkwell.sampling.maxTokens'),
           ];
+    // The notification fades; the output channel keeps the numbers for when the writer looks again.
+    this.services.log.info(`Continue Writing refused: ${message}`);
     void vscode.window.showErrorMessage(message, action).then((choice) => {
       if (choice) void open();
     });

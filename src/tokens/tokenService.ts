@@ -104,17 +104,18 @@ export class TokenService implements vscode.Disposable {
 
   /**
    * A provider may serve a model with far less context than the model has (a Llama 3.3 fine-tune
-   * at 16k, not 131k): the number its overflow error gives is what counts from then on.
+   * at 16k, not 131k): the number its overflow error gives is what counts from then on, for that
+   * server only (the same model at another address may be served with more).
    */
   learnContextSize(target: ActiveTarget, tokens: number): void {
-    if (Number.isFinite(tokens) && tokens > 0) this.learnedContext.set(`${target.profile.id} ${target.model}`, Math.floor(tokens));
+    if (Number.isFinite(tokens) && tokens > 0) this.learnedContext.set(learnedContextKey(target), Math.floor(tokens));
   }
 
   /** Best first: what the provider says (or said in an overflow error), the user's setting, Inkwell's table, then 8k. */
   async contextSize(target: ActiveTarget, settings: Settings): Promise<ContextSize> {
     return resolveContextSize({
       model: target.model,
-      fromProvider: this.learnedContext.get(`${target.profile.id} ${target.model}`) ?? (await this.providers.models.contextSize(target)),
+      fromProvider: this.learnedContext.get(learnedContextKey(target)) ?? (await this.providers.models.contextSize(target)),
       setting: settings.contextSizeOverride,
       fallback: DEFAULT_CONTEXT,
     });
@@ -123,4 +124,8 @@ export class TokenService implements vscode.Disposable {
   dispose(): void {
     void this.worker.dispose();
   }
+}
+
+function learnedContextKey(target: ActiveTarget): string {
+  return `${target.profile.id} ${target.profile.baseUrl} ${target.model}`;
 }
