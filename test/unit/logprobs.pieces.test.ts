@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { byteLevelPieceBytes, escapedBytes, isTokenIdPlaceholder, sentencePieceBytes } from '../../src/core/logprobs/rawPieces';
 import { readWireEntries, MAX_ALTERNATIVES } from '../../src/core/logprobs/wireEntries';
-import { alignTokens } from '../../src/core/logprobs/alignTokens';
+import fc from 'fast-check';
+import { TokenAligner, alignTokens } from '../../src/core/logprobs/alignTokens';
 import { ChoiceLogprobs } from '../../src/core/logprobs/choiceLogprobs';
 
 const utf8 = (s: string) => [...Buffer.from(s, 'utf8')];
@@ -94,6 +95,19 @@ describe('logprobs: hostile objects', () => {
     assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 1000);
     assert.equal(matched, 0);
     assert.ok(spans.every((s) => s.start === 0 && s.end === 0));
+  });
+
+  it('aligning while text and tokens arrive gives what aligning everything at once gives (property)', () => {
+    const add = fc.oneof(fc.constantFrom('', null, '\uFFFD', '</s>', 'zz'), fc.stringMatching(/^[ab é\n]{1,4}$/));
+    fc.assert(
+      fc.property(fc.stringMatching(/^[ab é\n]{0,40}$/), fc.array(add, { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 20 }), (text, adds, steps) => {
+        const aligner = new TokenAligner();
+        const points = steps.map((x) => x / 2 ** 31).sort();
+        for (const p of points) aligner.align(text.slice(0, Math.floor(p * text.length)), (k) => adds[k], Math.floor(p * adds.length));
+        assert.deepEqual(aligner.align(text, (k) => adds[k], adds.length), alignTokens(text, adds));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('tokens past the bound are dropped and said so', () => {

@@ -47,8 +47,11 @@ function built(shape: ShapeCase, words: readonly string[], split: boolean, n = 1
   return { spec, plan, stream };
 }
 
-/** The stream reader (SSE → pieces, with logprobs) feeding the collector, in the given chunking. */
-function collect(chunks: Iterable<Uint8Array>, mode: Mode, n: number): GenerationLogprobs {
+/**
+ * The stream reader (SSE → pieces, with logprobs) feeding the collector, in the given chunking.
+ * `readAlong`: ask for the token lists after every network chunk, as a view refreshed while it streams.
+ */
+function collect(chunks: Iterable<Uint8Array>, mode: Mode, n: number, readAlong = false): GenerationLogprobs {
   const sse = new SseDecoder();
   const decoder = new CompletionStreamDecoder(mode === 'chat' ? 'chat' : 'completion', { expectedChoices: n, withLogprobs: true });
   const out = new GenerationLogprobs();
@@ -60,7 +63,10 @@ function collect(chunks: Iterable<Uint8Array>, mode: Mode, n: number): Generatio
       }
     }
   };
-  for (const chunk of chunks) take(sse.push(chunk));
+  for (const chunk of chunks) {
+    take(sse.push(chunk));
+    if (readAlong) for (let c = 0; c < n; c++) out.tokens(c);
+  }
   take(sse.end());
   return out;
 }
@@ -103,7 +109,7 @@ describe('logprobs: every wire shape through the stream reader', () => {
       it(`${shape.name}${split ? ', characters sampled byte by byte' : ''}: one token list, one byte at a time or whole`, () => {
         const { plan, stream } = built(shape, PROSE, split, 2);
         const whole = collect([stream.bytes], shape.mode, 2);
-        const byByte = collect(oneByteChunks(stream.bytes), shape.mode, 2);
+        const byByte = collect(oneByteChunks(stream.bytes), shape.mode, 2, true);
         assert.equal(whole.sawLogprobs, true);
         for (const c of [0, 1]) {
           checkAgainstServer(shape, whole.tokens(c), plan.tokens[c], stream.expected.texts[c]);
@@ -147,12 +153,13 @@ describe('logprobs: every wire shape through the stream reader', () => {
         fc.integer({ min: 1, max: 2 }),
         fc.integer({ min: 0, max: 20 }),
         fc.array(fc.nat(), { maxLength: 40 }),
-        (shape, anyWords, split, n, top, cuts) => {
+        fc.boolean(),
+        (shape, anyWords, split, n, top, cuts, readAlong) => {
           // SentencePiece spells a space `▁`: a literal U+2581 in the text has no piece of its own.
           const words = shape.options.spelling === 'sentencePiece' ? anyWords.filter((w) => !w.includes('\u2581')) : anyWords;
           const { plan, stream } = built(shape, words, split, n, top);
           const whole = collect([stream.bytes], shape.mode, n);
-          const chunked = collect(chunkAt(stream.bytes, cuts.map((x) => x % (stream.bytes.length + 1))), shape.mode, n);
+          const chunked = collect(chunkAt(stream.bytes, cuts.map((x) => x % (stream.bytes.length + 1))), shape.mode, n, readAlong);
           for (let c = 0; c < n; c++) {
             checkAgainstServer(shape, whole.tokens(c), plan.tokens[c], stream.expected.texts[c]);
             assert.deepEqual(chunked.tokens(c), whole.tokens(c));

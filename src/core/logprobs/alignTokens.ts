@@ -5,6 +5,10 @@
 // where servers lose them: a character sampled as byte tokens that a server could only spell U+FFFD,
 // a leading space a server's one-token decode dropped. So the spans always tile a prefix of the text,
 // and one odd token never shifts the rest.
+//
+// Incremental: a token's span is settled once the text is long enough that more text cannot change
+// it, and settled spans are never worked out again, so reading the list while it streams stays cheap.
+// The answer is the same as aligning everything at once (the tests hold it to that).
 
 /** How far ahead a token may be found after one that did not match (UTF-16 code units). */
 export const RESYNC_WINDOW = 16;
@@ -20,41 +24,68 @@ export interface Alignment {
   matched: number;
 }
 
-/** `adds[k]`: what token k adds under one convention; null when it cannot be spelled. */
+/** `add(k)`: what token k adds under one convention; null when it cannot be spelled. */
+export type TokenAdds = (k: number) => string | null;
+
+interface State {
+  spans: Span[];
+  at: number;
+  matched: number;
+}
+
+/**
+ * Places token `k` at `s.at`. Returns false, leaving `s` untouched, when `settledOnly` and the text
+ * is too short to know the answer for good.
+ */
+function place(s: State, text: string, add: string | null, settledOnly: boolean): boolean {
+  const { at } = s;
+  if (add === '' || add === null) {
+    s.spans.push({ start: at, end: at });
+    return true;
+  }
+  if (text.startsWith(add, at)) {
+    s.spans.push({ start: at, end: at + add.length });
+    s.at = at + add.length;
+    s.matched += add.length;
+    return true;
+  }
+  if (settledOnly && text.length < at + RESYNC_WINDOW + add.length) return false;
+  // Searched in a window, not the whole text: a reading that fits nowhere must stay linear.
+  const ahead = text.slice(at, at + RESYNC_WINDOW + add.length).indexOf(add, 1);
+  if (ahead < 0) {
+    s.spans.push({ start: at, end: at });
+    return true;
+  }
+  const found = at + ahead;
+  const before = s.spans[s.spans.length - 1];
+  if (before) s.spans[s.spans.length - 1] = { start: before.start, end: found };
+  s.spans.push({ start: before ? found : at, end: found + add.length });
+  s.at = found + add.length;
+  s.matched += add.length;
+  return true;
+}
+
+export class TokenAligner {
+  private readonly settled: State = { spans: [], at: 0, matched: 0 };
+
+  /** The spans of the first `count` tokens over `text` (which only ever grows between calls). */
+  align(text: string, add: TokenAdds, count: number): Alignment {
+    const s = this.settled;
+    while (s.spans.length < count && place(s, text, add(s.spans.length), true));
+    const open: State = { spans: s.spans.slice(), at: s.at, matched: s.matched };
+    for (let k = open.spans.length; k < count; k++) place(open, text, add(k), false);
+    // Text after the last token, when that token read nothing it could match: it is that token's (a
+    // character a server spelled U+FFFD, sampled last). After a token that matched, later text belongs
+    // to tokens that have not arrived.
+    const last = open.spans[open.spans.length - 1];
+    if (last && last.start === last.end && last.end === open.at && text.length > open.at && text.length - open.at <= RESYNC_WINDOW) {
+      open.spans[open.spans.length - 1] = { start: last.start, end: text.length };
+    }
+    return { spans: open.spans, matched: open.matched };
+  }
+}
+
+/** All at once. */
 export function alignTokens(text: string, adds: readonly (string | null)[]): Alignment {
-  const spans: Span[] = [];
-  let at = 0;
-  let matched = 0;
-  for (const add of adds) {
-    if (add === '' || add === null) {
-      spans.push({ start: at, end: at });
-      continue;
-    }
-    if (text.startsWith(add, at)) {
-      spans.push({ start: at, end: at + add.length });
-      at += add.length;
-      matched += add.length;
-      continue;
-    }
-    // Searched in a window, not the whole text: a reading that fits nowhere must stay linear.
-    const ahead = text.slice(at, at + RESYNC_WINDOW + add.length).indexOf(add, 1);
-    const found = at + ahead;
-    if (ahead < 0) {
-      spans.push({ start: at, end: at });
-      continue;
-    }
-    const before = spans[spans.length - 1];
-    if (before && before.end === at) before.end = found;
-    spans.push({ start: before ? found : at, end: found + add.length });
-    at = found + add.length;
-    matched += add.length;
-  }
-  // Text after the last token, when that token read nothing it could match: it is that token's (a
-  // character a server spelled U+FFFD, sampled last). After a token that matched, later text belongs
-  // to tokens that have not arrived.
-  const last = spans[spans.length - 1];
-  if (last && last.start === last.end && last.end === at && text.length > at && text.length - at <= RESYNC_WINDOW) {
-    last.end = text.length;
-  }
-  return { spans, matched };
+  return new TokenAligner().align(text, (k) => adds[k], adds.length);
 }

@@ -3,9 +3,11 @@
 //
 // The list is a function of everything received so far, not of how it was cut into chunks: wire
 // entries and text are only appended, each convention decodes the entries in order (bytes left open
-// by one token wait for the next), and the reading and spans are worked out when asked.
+// by one token wait for the next), and the reading and spans are worked out when asked (settled spans
+// and the tokens made from them are kept, so asking again while it streams costs little). The token
+// objects are shared between answers and frozen.
 
-import { alignTokens } from './alignTokens';
+import { TokenAligner, type Alignment, type Span } from './alignTokens';
 import { ConventionDecoder, PIECE_CONVENTIONS, rawEvidence, shownText, spell, type PieceConvention } from './pieceConventions';
 import { readWireEntries, type WireAlternative, type WireEntry } from './wireEntries';
 
@@ -41,7 +43,7 @@ export interface GeneratedToken {
 export class ChoiceLogprobs {
   private text = '';
   private readonly wire: WireEntry[] = [];
-  private readonly readings = PIECE_CONVENTIONS.map((c) => new ConventionDecoder(c));
+  private readonly readings: Reading[] = PIECE_CONVENTIONS.map((c) => ({ decoder: new ConventionDecoder(c), aligner: new TokenAligner(), built: [] }));
   private cached: { entries: number; textLength: number; tokens: GeneratedToken[]; convention: PieceConvention } | undefined;
   private dropped = false;
   /** Tokens and alternatives that only a raw convention spells so (see rawEvidence). */
@@ -60,7 +62,7 @@ export class ChoiceLogprobs {
         return;
       }
       this.wire.push(entry);
-      for (const reading of this.readings) reading.push(entry);
+      for (const reading of this.readings) reading.decoder.push(entry);
       for (const token of [entry, ...entry.top]) {
         const raw = rawEvidence(token.token);
         if (raw) this.evidence[raw]++;
@@ -96,31 +98,45 @@ export class ChoiceLogprobs {
     // Best fit to the text; on a tie, the raw convention the token strings alone point to, if only one.
     const { byteLevel, sentencePiece } = this.evidence;
     const hinted: PieceConvention = byteLevel > 0 && sentencePiece === 0 ? 'byteLevel' : sentencePiece > 0 && byteLevel === 0 ? 'sentencePiece' : 'decoded';
-    let best: { reading: ConventionDecoder; alignment: ReturnType<typeof alignTokens> } | undefined;
+    let best: { reading: Reading; alignment: Alignment } | undefined;
     for (const reading of this.readings) {
-      const alignment = alignTokens(this.text, reading.entries.map((e) => e.adds));
+      const entries = reading.decoder.entries;
+      const alignment = reading.aligner.align(this.text, (k) => entries[k].adds, entries.length);
       const better = !best || alignment.matched > best.alignment.matched;
-      const tieWon = best && alignment.matched === best.alignment.matched && reading.convention === hinted;
+      const tieWon = best && alignment.matched === best.alignment.matched && reading.decoder.convention === hinted;
       if (better || tieWon) best = { reading, alignment };
     }
     const { reading, alignment } = best!;
-    const tokens = reading.entries.map((decoded, i): GeneratedToken => {
-      const entry = this.wire[i];
-      const span = alignment.spans[i];
-      const token: GeneratedToken = {
-        text: this.text.slice(span.start, span.end),
-        offset: span.start,
-        token: decoded.shown,
-        logprob: entry.logprob,
-        top: entry.top.map((alt) => alternative(alt, reading.convention)),
-      };
-      if (decoded.bytes) token.bytes = decoded.bytes;
-      if (decoded.carriedIn.length > 0) token.carried = decoded.carriedIn;
-      return token;
-    });
-    this.cached = { entries: this.wire.length, textLength: this.text.length, tokens, convention: reading.convention };
+    const tokens = alignment.spans.map((span, i) => this.token(reading, i, span));
+    this.cached = { entries: this.wire.length, textLength: this.text.length, tokens, convention: reading.decoder.convention };
     return this.cached;
   }
+
+  /** Token `i` as `reading` has it over `span`: the same object as last time when nothing changed. */
+  private token(reading: Reading, i: number, span: Span): GeneratedToken {
+    const known = reading.built[i];
+    if (known && known.offset === span.start && known.text.length === span.end - span.start) return known;
+    const decoded = reading.decoder.entries[i];
+    const entry = this.wire[i];
+    const token: GeneratedToken = {
+      text: this.text.slice(span.start, span.end),
+      offset: span.start,
+      token: decoded.shown,
+      logprob: entry.logprob,
+      top: entry.top.map((alt) => alternative(alt, reading.decoder.convention)),
+    };
+    if (decoded.bytes) token.bytes = decoded.bytes;
+    if (decoded.carriedIn.length > 0) token.carried = decoded.carriedIn;
+    reading.built[i] = Object.freeze(token);
+    return token;
+  }
+}
+
+interface Reading {
+  decoder: ConventionDecoder;
+  aligner: TokenAligner;
+  /** Tokens already made for this reading, by index (reused while their span holds). */
+  built: GeneratedToken[];
 }
 
 function alternative(alt: WireAlternative, convention: PieceConvention): TokenAlternative {

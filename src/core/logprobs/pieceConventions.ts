@@ -10,11 +10,15 @@ import type { WireAlternative, WireEntry } from './wireEntries';
 export const PIECE_CONVENTIONS = ['decoded', 'byteLevel', 'sentencePiece'] as const;
 export type PieceConvention = (typeof PIECE_CONVENTIONS)[number];
 
+const PLAIN = /^[^\\:]*$/;
+
 /** A token spelled: its bytes, or only its text, or nothing (vLLM's `token_id:N`). */
 export type Spelling = { bytes: number[] } | { text: string } | undefined;
 
 export function spell(token: WireAlternative, convention: PieceConvention): Spelling {
   if (token.bytes) return { bytes: token.bytes };
+  // Most tokens are plain words: no escape, placeholder or raw-piece mark to look for.
+  if (convention === 'decoded' && PLAIN.test(token.token)) return { text: token.token };
   const escaped = escapedBytes(token.token);
   if (escaped) return { bytes: escaped };
   if (isTokenIdPlaceholder(token.token)) return undefined;
@@ -38,6 +42,7 @@ export function spell(token: WireAlternative, convention: PieceConvention): Spel
  * (every token so far reads the same under each convention, as `,` or `ok` do).
  */
 export function rawEvidence(token: string): Exclude<PieceConvention, 'decoded'> | undefined {
+  if (/^[\x20-\x3b\x3d-\x7e]*$/.test(token)) return undefined; // printable ASCII without '<': the usual word
   if (/^<0x[0-9A-Fa-f]{2}>$/.test(token) || (token.startsWith('\u2581') && !token.includes(' '))) return 'sentencePiece';
   if (/[\u0100-\u0143]/.test(token) && byteLevelPieceBytes(token)) return 'byteLevel';
   return undefined;

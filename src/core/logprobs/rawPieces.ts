@@ -11,22 +11,20 @@
 // - OpenAI's legacy completions name a token that is not whole UTF-8 `bytes:\xe2\x80`; DeepSeek sends
 //   the same escapes without the prefix.
 
-const BYTE_LEVEL_DECODE: ReadonlyMap<string, number> = (() => {
+/** Character code (all are below U+0144) → byte. */
+const BYTE_LEVEL_DECODE: readonly (number | undefined)[] = (() => {
   const printable = (b: number) => (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
-  const table = new Map<string, number>();
+  const table: (number | undefined)[] = [];
   let shifted = 0;
-  for (let b = 0; b < 256; b++) {
-    const char = printable(b) ? String.fromCharCode(b) : String.fromCharCode(256 + shifted++);
-    table.set(char, b);
-  }
+  for (let b = 0; b < 256; b++) table[printable(b) ? b : 256 + shifted++] = b;
   return table;
 })();
 
 /** Bytes of a byte-level BPE piece, or undefined when a character is outside the table (so it was not one). */
 export function byteLevelPieceBytes(piece: string): number[] | undefined {
   const bytes: number[] = [];
-  for (const char of piece) {
-    const b = BYTE_LEVEL_DECODE.get(char);
+  for (let i = 0; i < piece.length; i++) {
+    const b = BYTE_LEVEL_DECODE[piece.charCodeAt(i)];
     if (b === undefined) return undefined;
     bytes.push(b);
   }
