@@ -77,6 +77,26 @@ describe('logprobs: hostile objects', () => {
     assert.deepEqual(readWireEntries(null), []);
   });
 
+  it('llama.cpp’s own example (docs/story.md): bytes read, the chosen token absent from its top list', () => {
+    const choice = new ChoiceLogprobs();
+    choice.addText(' ELEMENT');
+    choice.addLogprobs({
+      content: [
+        {
+          id: 63456,
+          token: ' ELEMENT',
+          bytes: [32, 69, 76, 69, 77, 69, 78, 84],
+          logprob: -4.67,
+          top_logprobs: [{ id: 46260, token: 'ByPrimaryKey', bytes: [66, 121, 80, 114, 105, 109, 97, 114, 121, 75, 101, 121], logprob: -4.02 }],
+        },
+      ],
+    });
+    choice.addLogprobs(null); // the last chunk's `"logprobs": null`
+    const [token] = choice.tokens();
+    assert.deepEqual([token.text, token.offset, token.logprob], [' ELEMENT', 0, -4.67]);
+    assert.deepEqual(token.top.map((a) => a.text), ['ByPrimaryKey']);
+  });
+
   it('llama.cpp post-sampling probabilities (prob, top_probs) read as logs', () => {
     const [e] = readWireEntries({ content: [{ token: ' a', bytes: [32, 97], prob: 0.5, top_probs: [{ token: ' b', bytes: [32, 98], prob: 0.25 }] }] });
     assert.equal(e.logprob, Math.log(0.5));
