@@ -11,8 +11,8 @@ import { Gathering, gatherAlternatives } from './gatherAlternatives';
 import { nLimitFrom } from '../core/alternatives/nLimit';
 import { TrackedPosition } from './trackedPosition';
 import { GenerationStatus } from './generationStatus';
-import { PlannedPrompt, StoryPrompts } from '../story/storyPrompts';
-import { StoryPrompt } from '../core/story/storyPrompt';
+import { StoryPrompts } from '../story/storyPrompts';
+import { refusePrompt } from './refusePrompt';
 import { LaterRuns } from './laterRuns';
 
 const TAIL_CHARS = 400;
@@ -46,33 +46,6 @@ export class ContinueWriting implements vscode.Disposable {
     private readonly alternatives: AlternativesInPlace,
     private readonly prompts: StoryPrompts,
   ) {}
-
-  /** Says why nothing was sent, with the numbers and a way on; returns the error for the caller. */
-  private refuse(plan: PlannedPrompt, built: Extract<StoryPrompt, { fits: false }>): ProviderError {
-    const { target, sampling, contextSize } = plan;
-    const n = (v: number) => v.toLocaleString('en-US');
-    const budget = `(${target.model}: ${n(contextSize.tokens)} context, ${sampling.max_tokens} kept for the reply)`;
-    const [message, action, open] =
-      built.what === 'memory'
-        ? [
-            `Inkwell: the story folder's memory.md and authors-note.md are ${n(built.tokens)} tokens, but only ${n(built.available)} fit ${budget}. ` +
-              'They are never cut, so nothing was sent. Shorten them or lower inkwell.sampling.maxTokens.',
-            'Open Memory',
-            () => this.prompts.folders.openMemory(plan.document),
-          ]
-        : [
-            `Inkwell: ${plan.isSelection ? 'The selection' : 'The text before the cursor'} is ${n(built.tokens)} tokens, but only ${n(built.available)} fit ${budget}. ` +
-              'Nothing was sent. Select a shorter passage or lower inkwell.sampling.maxTokens.',
-            'Open Settings',
-            () => vscode.commands.executeCommand('workbench.action.openSettings', 'inkwell.sampling.maxTokens'),
-          ];
-    // The notification fades; the output channel keeps the numbers for when the writer looks again.
-    this.services.log.info(`Continue Writing refused: ${message}`);
-    void vscode.window.showErrorMessage(message, action).then((choice) => {
-      if (choice) void open();
-    });
-    return new ProviderError({ kind: 'context-overflow', contextLength: contextSize.tokens, requestedTokens: built.tokens + sampling.max_tokens });
-  }
 
   /** Aborts every running generation, alternatives still being written included; returns how many there were. */
   stopAll(): number {
@@ -158,7 +131,7 @@ export class ContinueWriting implements vscode.Disposable {
       return notStarted();
     }
     const { target, settings, mode, sampling, contextSize, anchor, built } = plan;
-    if (!built.fits) return notStarted(this.refuse(plan, built));
+    if (!built.fits) return notStarted(refusePrompt(plan, built, this.prompts.folders, this.services.log));
     if (built.trimmedChars > 0) this.services.log.info(`Continue Writing: the story text starts ${built.trimmedChars} characters in, to fit ${contextSize.tokens} tokens.`);
 
     const controller = new AbortController();
