@@ -21,6 +21,7 @@ export class ContextView implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.item];
   private panel: vscode.WebviewPanel | undefined;
   private pageReady = false;
+  private pendingDraw: NodeJS.Immediate | undefined;
   /** The content last given to the page; the integration tests read it. */
   html = '';
 
@@ -33,7 +34,7 @@ export class ContextView implements vscode.Disposable {
     this.disposables.push(
       watch.onDidUpdate((state) => {
         this.updateItem(state);
-        this.draw(state);
+        this.drawSoon();
       }),
       vscode.window.onDidChangeActiveTextEditor(() => this.updateItem(watch.state)),
     );
@@ -79,6 +80,14 @@ export class ContextView implements vscode.Disposable {
 
   private post(message: ContextViewToWebview): void {
     void this.panel?.webview.postMessage(message);
+  }
+
+  /** Draws on a turn of its own: the plan that just finished has had the event loop long enough. */
+  private drawSoon(): void {
+    this.pendingDraw ??= setImmediate(() => {
+      this.pendingDraw = undefined;
+      this.draw(this.watch.state);
+    });
   }
 
   private draw(state: ContextPanelState): void {
@@ -143,6 +152,7 @@ export class ContextView implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.pendingDraw) clearImmediate(this.pendingDraw);
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
   }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ChatMessage, GenerationMode, buildChatRequest, buildCompletionRequest, chooseMode } from '../core/requests/buildRequest';
 import { SamplingSettings } from '../core/providers/samplingParams';
 import { StoryPrompt, buildStoryPrompt } from '../core/story/storyPrompt';
+import type { CountTokens } from '../core/continuation/promptWindow';
 import { Services, ContextSize } from '../services';
 import { ActiveTarget } from '../providers/providerTargets';
 import { Settings } from '../settings';
@@ -39,6 +40,31 @@ export interface SentPrompt {
 }
 
 const MAX_KEPT = 20;
+/** Work between two turns of the event loop while a prompt is planned, at most (a frame is 16 ms). */
+const SLICE_MS = 4;
+
+/** Where `text` ends once trailing spaces and tabs are left off. */
+function endWithoutSpaces(text: string): number {
+  let end = text.length;
+  while (end > 0 && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) end--;
+  return end;
+}
+
+/**
+ * Counts that the counter answers from its cache resolve without a turn of the event loop, so a plan that
+ * counts hundreds of lore entries would hold the extension host (and the writer's typing) for its whole
+ * length: this gives the loop a turn whenever a slice has run long.
+ */
+function yieldingCount(count: CountTokens): CountTokens {
+  let sliceStart = performance.now();
+  return async (text) => {
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+    return count(text);
+  };
+}
 
 /**
  * The one place a Continue Writing prompt is planned, so that the context view shows exactly what the
@@ -68,8 +94,9 @@ export class StoryPrompts implements vscode.Disposable {
     const anchor = isSelection ? selection.end : selection.active;
     const range = isSelection ? selection : new vscode.Range(new vscode.Position(0, 0), anchor);
     const text = document.getText(range);
-    if (!text.trim()) return undefined;
-    const passage = mode === 'completion' ? text.replace(/[ \t]+$/, '') : text.trim();
+    // A whole manuscript: find the ends without copying it or running a regular expression over it.
+    if (!/\S/.test(text)) return undefined;
+    const passage = mode === 'completion' ? text.slice(0, endWithoutSpaces(text)) : text.trim();
     const passageOffset = document.offsetAt(range.start) + (mode === 'completion' ? 0 : text.length - text.trimStart().length);
     const sampling = settings.sampling;
     const systemPrompt = mode === 'chat' ? settings.generationSystemPrompt : '';
@@ -81,7 +108,7 @@ export class StoryPrompts implements vscode.Disposable {
       systemPrompt,
       contextSize: contextSize.tokens,
       maxTokens: sampling.max_tokens,
-      count: (text) => this.services.tokens.count(text, target, settings),
+      count: yieldingCount((text) => this.services.tokens.count(text, target, settings)),
       story: await this.folders.material(document.uri),
       options: settings.story,
     });

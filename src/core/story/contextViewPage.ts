@@ -18,15 +18,16 @@ export function contextCsp(nonce: string): string {
   ].join('; ');
 }
 
-// Theme colours: the charts palette reads in light, dark and high contrast alike; the fallbacks are for a
-// page shown outside VS Code (tests).
+// Theme colours: the charts palette reads in light, dark and high contrast alike (all but orange, which some
+// themes give with transparency, so it washes out); the fallbacks are for a page shown outside VS Code (tests).
 const STYLES = `
 body { font-family: var(--vscode-font-family, sans-serif); font-size: var(--vscode-font-size, 13px); color: var(--vscode-foreground, #333);
   background: var(--vscode-editor-background, #fff); padding: 0 16px 24px; margin: 0; line-height: 1.4; }
 .tabs { position: sticky; top: 0; z-index: 1; display: flex; gap: 4px; padding: 8px 0; background: var(--vscode-editor-background, #fff);
   border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, #ccc)); }
 .tabs button { font: inherit; color: var(--vscode-foreground, #333); background: none; border: 1px solid transparent; border-radius: 3px; padding: 3px 10px; cursor: pointer; }
-.tabs button[aria-selected="true"] { background: var(--vscode-button-background, #007acc); color: var(--vscode-button-foreground, #fff); }
+.tabs button[aria-selected="true"] { background: var(--vscode-button-background, #007acc); color: var(--vscode-button-foreground, #fff);
+  border-color: var(--vscode-contrastActiveBorder, transparent); }
 .tabs button:focus-visible, button:focus-visible { outline: 1px solid var(--vscode-focusBorder, #007acc); outline-offset: 1px; }
 body[data-tab="next"] [data-tab-panel="last"], body[data-tab="last"] [data-tab-panel="next"] { display: none; }
 h3 { font-size: 1em; margin: 18px 0 6px; }
@@ -44,9 +45,9 @@ body.vscode-high-contrast .seg, body.vscode-high-contrast-light .seg { stroke: v
 .k-system { --seg: var(--vscode-charts-red, #e51400); }
 .k-memory { --seg: var(--vscode-charts-blue, #1a85ff); }
 .k-lore { --seg: var(--vscode-charts-purple, #652d90); }
-.k-authorsNote { --seg: var(--vscode-charts-orange, #d18616); }
+.k-authorsNote { --seg: var(--vscode-charts-yellow, #bf8803); }
 .k-story { --seg: var(--vscode-charts-green, #388a34); }
-.k-template { --seg: var(--vscode-charts-yellow, #bf8803); }
+.k-template { --seg: var(--vscode-descriptionForeground, #717171); }
 table { border-collapse: collapse; width: 100%; margin: 4px 0; }
 th, td { text-align: left; padding: 3px 8px 3px 0; vertical-align: top; border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border, #ddd)); }
 th { font-weight: 600; color: var(--vscode-descriptionForeground, #666); }
@@ -59,7 +60,7 @@ col.c-tokens { width: 5.5em; }
 tr.out td { color: var(--vscode-descriptionForeground, #666); }
 details.out summary { cursor: pointer; margin: 8px 0 4px; color: var(--vscode-descriptionForeground, #666); }
 .request code { font-family: var(--vscode-editor-font-family, monospace); overflow-wrap: anywhere; }
-.request button { font: inherit; margin-left: 8px; padding: 3px 10px; border: none; border-radius: 2px; cursor: pointer;
+.request button { font: inherit; margin-left: 8px; padding: 3px 10px; border: 1px solid var(--vscode-button-border, transparent); border-radius: 2px; cursor: pointer;
   color: var(--vscode-button-foreground, #fff); background: var(--vscode-button-background, #007acc); }
 .request button:hover { background: var(--vscode-button-hoverBackground, #0062a3); }
 pre.body { font-family: var(--vscode-editor-font-family, monospace); font-size: var(--vscode-editor-font-size, 12px); white-space: pre-wrap; overflow-wrap: anywhere;
