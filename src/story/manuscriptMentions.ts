@@ -73,7 +73,10 @@ async function manuscriptFiles(folder: vscode.WorkspaceFolder, storyRoot: vscode
   const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.{md,txt}'), `{${excluded.join(',')}}`, MAX_SEARCHED_FILES + 1, token);
   const byKey = new Map<string, vscode.Uri>();
   for (const uri of found.slice(0, MAX_SEARCHED_FILES)) byKey.set(uri.toString(), uri);
+  // Open documents add what the disk does not have yet: unsaved text. One that is not dirty is on disk
+  // (found above) or gone (VS Code keeps a closed document's model a while, deleted file or not).
   for (const document of vscode.workspace.textDocuments) {
+    if (!document.isDirty) continue;
     if (!MANUSCRIPT_LANGUAGES.includes(document.languageId) || !isInside(folder.uri, document.uri)) continue;
     if (/\/(?:node_modules|\.git)\//.test(document.uri.path)) continue;
     if (byKey.size < MAX_SEARCHED_FILES) byKey.set(document.uri.toString(), document.uri);
