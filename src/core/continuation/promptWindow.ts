@@ -25,14 +25,17 @@ export function available(budget: PromptBudget): number {
   return budget.contextSize - budget.maxTokens - budget.overhead;
 }
 
-/** Offsets where a trimmed prompt may start: after paragraph breaks, else after sentence ends, else after spaces. */
-function cutPoints(text: string): number[][] {
-  const find = (re: RegExp) => {
-    const out: number[] = [];
-    for (const m of text.matchAll(re)) out.push(m.index! + m[0].length);
-    return out;
-  };
-  return [find(/\n\s*\n/g), find(/[.!?…]["”’)]?\s+/g), find(/\s+/g)];
+/** Where a trimmed prompt may start, cleanest first: after paragraph breaks, else after sentence ends, else after spaces. */
+const CUTS = [/\n\s*\n/g, /[.!?…]["”’)]?\s+/g, /\s+/g];
+
+/**
+ * The offsets after each match of `cut`. Found one level at a time, only when the cleaner level did not
+ * do: every space of a long window is a hundred thousand matches, tens of milliseconds of one block.
+ */
+function cutPoints(text: string, cut: RegExp): number[] {
+  const out: number[] = [];
+  for (const m of text.matchAll(cut)) out.push(m.index + m[0].length);
+  return out;
 }
 
 /**
@@ -50,8 +53,8 @@ export async function fitPrompt(
   if (whole <= room) return { fits: true, text, tokens: whole, trimmedChars: 0 };
   if (overflow === 'refuse' || room <= 0) return { fits: false, tokens: whole, available: Math.max(0, room) };
 
-  const levels = cutPoints(text);
-  for (const [level, points] of levels.entries()) {
+  for (const [level, cut] of CUTS.entries()) {
+    const points = cutPoints(text, cut);
     // Binary search for the earliest cut that fits: counts grow as the cut moves left.
     let lo = 0;
     let hi = points.length - 1;
@@ -68,7 +71,7 @@ export async function fitPrompt(
       }
     }
     // A cut that keeps less than a quarter of the room is worse than a finer-grained cut.
-    if (best && (best.tokens >= room / 4 || level === levels.length - 1)) return { fits: true, text: text.slice(best.at), tokens: best.tokens, trimmedChars: best.at };
+    if (best && (best.tokens >= room / 4 || level === CUTS.length - 1)) return { fits: true, text: text.slice(best.at), tokens: best.tokens, trimmedChars: best.at };
   }
   return { fits: false, tokens: whole, available: room };
 }
