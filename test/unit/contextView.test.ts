@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { parseContextViewMessage } from '../../src/core/protocol/contextViewProtocol';
 import { ContextPanelState, ContextSnapshot, LoreRow, barSegments, loreRows, statusText, whyText } from '../../src/core/story/contextSnapshot';
-import { MAX_BODY_CHARS, clip, displayBody, renderContextFragment } from '../../src/core/story/contextViewHtml';
+import { MAX_BODY_CHARS, MAX_PROMPT_CHARS, clip, displayBody, renderContextFragment } from '../../src/core/story/contextViewHtml';
 import { contextCsp, renderContextPage } from '../../src/core/story/contextViewPage';
 import { compileLore } from '../../src/core/story/loreActivation';
 import { loreEntry } from '../../src/core/story/loreEntry';
@@ -162,7 +162,8 @@ describe('context view: hostile text', () => {
     const html = renderContextFragment(state(snapshot), { secrets: [canary] });
     assert.ok(!html.includes(canary));
     assert.ok(!html.includes(canary.slice(3)), 'no part of it either');
-    assert.equal(html.match(/\[redacted\]/g)?.length, 4);
+    // The source, the entry's name, the address, and the prompt twice (as read, and in the raw body).
+    assert.equal(html.match(/\[redacted\]/g)?.length, 5);
   });
 });
 
@@ -194,6 +195,27 @@ describe('context view: huge texts', () => {
   it('says in the page that the body was cut', () => {
     const doc = page(renderContextFragment(state({ ...SNAPSHOT, request: { url: 'u', body: { prompt: 'y'.repeat(300_000) } } })));
     assert.match(doc.querySelector('[data-tab-panel="next"]')!.textContent!, /One long text is cut in the middle here; the copy has everything/);
+  });
+});
+
+describe('context view: the prompt as the model reads it', () => {
+  it('shows a completion prompt with its line breaks, and a chat request message by message under its role', () => {
+    const prompt = 'A gaslight mystery.\n\nWren: the lamplighter’s daughter.\n***\nRain on Harrow Street.\n\nShe';
+    const completion = page(renderContextFragment(state({ ...SNAPSHOT, request: { url: 'u', body: { model: 'm', prompt } } })));
+    assert.deepEqual(Array.from(completion.querySelectorAll('[data-tab-panel="next"] pre.prompt-text'), (p) => p.textContent), [prompt]);
+    const messages = [{ role: 'system', content: 'Continue the story.\n\nA gaslight mystery.' }, { role: 'user', content: 'Rain.\n\nShe' }];
+    const chat = page(renderContextFragment(state({ ...SNAPSHOT, mode: 'chat', request: { url: 'u', body: { model: 'm', messages } } })));
+    const panel = chat.querySelector('[data-tab-panel="next"]')!;
+    assert.deepEqual(Array.from(panel.querySelectorAll('.role'), (p) => p.textContent), ['system', 'user']);
+    assert.deepEqual(Array.from(panel.querySelectorAll('pre.prompt-text'), (p) => p.textContent), messages.map((m) => m.content));
+  });
+
+  it('cuts a huge prompt in the middle for display, keeping its end', () => {
+    const prompt = `${'x'.repeat(500_000)} THE END`;
+    const doc = page(renderContextFragment(state({ ...SNAPSHOT, request: { url: 'u', body: { prompt } } })));
+    const shown = doc.querySelector('pre.prompt-text')!.textContent!;
+    assert.ok(shown.length <= MAX_PROMPT_CHARS + 200 && shown.endsWith(' THE END'), `${shown.length} characters`);
+    assert.match(shown, /characters not shown here/);
   });
 });
 
@@ -243,11 +265,15 @@ describe('context view: the page', () => {
     deliver({ type: 'copied', tab: 'next' });
     assert.equal(doc.querySelector('button[data-copy="next"]')!.textContent, 'Copied');
 
+    // Each tab keeps its own scroll position.
+    dom.window.scrollTo(0, 300);
     doc.querySelector<HTMLButtonElement>('button[data-tab="last"]')!.click();
     assert.equal(doc.body.dataset.tab, 'last');
     assert.deepEqual(states, [{ tab: 'last' }]);
     assert.equal(doc.querySelector('button[data-tab="last"]')!.getAttribute('aria-selected'), 'true');
+    assert.equal(dom.window.scrollY, 0);
     doc.querySelector<HTMLButtonElement>('button[data-tab="next"]')!.click();
+    assert.equal(dom.window.scrollY, 300);
 
     const out = doc.querySelector<HTMLDetailsElement>('details[data-keep="out-next"]')!;
     assert.equal(out.open, false, 'forty entries out start folded');

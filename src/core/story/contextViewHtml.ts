@@ -3,6 +3,7 @@
 // from the manuscript, the lore files, the settings or a server, so every one is escaped, long ones are
 // cut for display (with a note), and the keys Inkwell knows are masked. The page around it, its policy
 // and its script are in contextViewPage.ts. Pure: no vscode.
+import { isRecord } from '../json';
 import { formatInt } from '../tokens/format';
 import { BarSegment, ContextPanelState, ContextSnapshot, ContextTab, EmptySnapshot, LoreRow, barSegments, isEmptySnapshot, whyText } from './contextSnapshot';
 
@@ -14,6 +15,7 @@ export interface ContextHtmlOptions {
 }
 
 export const MAX_BODY_CHARS = 200_000;
+export const MAX_PROMPT_CHARS = 100_000;
 const MAX_LABEL_CHARS = 160;
 const REDACTED = '[redacted]';
 /** Out entries are folded away when there are more than this, so a big lore folder does not bury the rest. */
@@ -159,13 +161,34 @@ function snapshotHtml(s: ContextSnapshot, options: ContextHtmlOptions): string {
   }
   let request = '';
   if (s.request) {
+    request = readablePrompt(s.tab, s.request.body, secrets);
     const body = displayBody(s.request.body, options.maxBodyChars ?? MAX_BODY_CHARS, secrets);
-    request =
+    request +=
       `<h3>Request</h3><p class="request"><code>POST ${text(s.request.url)}</code> <button type="button" data-copy="${s.tab}">Copy Request Body</button></p>` +
       `${body.cut ? `<p class="note">${body.cut === 1 ? 'One long text is' : `${body.cut} long texts are`} cut in the middle here; the copy has everything.</p>` : ''}` +
       `<p class="note">The API key goes in a header and is not part of the body.</p><pre class="body">${escapeHtml(body.text)}</pre>`;
   }
   return meta + usage + loreSection(s, text) + request;
+}
+
+/**
+ * The prompt as the model reads it, line breaks and all (the raw body below shows them as \n): the
+ * completion prompt, or each chat message under its role. Cut in the middle past MAX_PROMPT_CHARS.
+ */
+function readablePrompt(tab: ContextTab, body: Record<string, unknown>, secrets: readonly string[]): string {
+  const messages = Array.isArray(body.messages)
+    ? body.messages.flatMap((m: unknown) => (isRecord(m) && typeof m.role === 'string' && typeof m.content === 'string' ? [{ role: m.role, content: m.content }] : []))
+    : typeof body.prompt === 'string'
+      ? [{ role: '', content: body.prompt }]
+      : [];
+  if (!messages.length) return '';
+  const cap = Math.max(1000, Math.floor(MAX_PROMPT_CHARS / messages.length));
+  const blocks = messages.map(({ role, content }) => {
+    const masked = maskSecrets(content, secrets);
+    const shown = masked.length > cap ? cutMiddle(masked, cap) : masked;
+    return `${role ? `<p class="role">${escapeHtml(clip(role, 40))}</p>` : ''}<pre class="prompt-text">${escapeHtml(shown)}</pre>`;
+  });
+  return `<details class="prompt" data-keep="prompt-${tab}" open><summary>The prompt as the model reads it</summary>${blocks.join('')}</details>`;
 }
 
 function section(tab: ContextTab, inner: string): string {

@@ -63,6 +63,10 @@ details.out summary { cursor: pointer; margin: 8px 0 4px; color: var(--vscode-de
 .request button { font: inherit; margin-left: 8px; padding: 3px 10px; border: 1px solid var(--vscode-button-border, transparent); border-radius: 2px; cursor: pointer;
   color: var(--vscode-button-foreground, #fff); background: var(--vscode-button-background, #007acc); }
 .request button:hover { background: var(--vscode-button-hoverBackground, #0062a3); }
+details.prompt summary { cursor: pointer; margin: 18px 0 6px; font-weight: 600; }
+.role { margin: 8px 0 2px; color: var(--vscode-descriptionForeground, #666); font-size: 0.9em; text-transform: uppercase; letter-spacing: 0.04em; }
+pre.prompt-text { font-family: var(--vscode-editor-font-family, monospace); font-size: var(--vscode-editor-font-size, 12px); white-space: pre-wrap; overflow-wrap: anywhere;
+  padding: 8px; margin: 0; border-left: 3px solid var(--vscode-charts-green, #388a34); background: var(--vscode-textCodeBlock-background, #f3f3f3); }
 pre.body { font-family: var(--vscode-editor-font-family, monospace); font-size: var(--vscode-editor-font-size, 12px); white-space: pre-wrap; overflow-wrap: anywhere;
   padding: 8px; margin: 6px 0 0; border-radius: 3px; background: var(--vscode-textCodeBlock-background, #f3f3f3); }
 `;
@@ -72,6 +76,8 @@ const SCRIPT = `(() => {
   const vscode = acquireVsCodeApi();
   const content = document.getElementById('content');
   const tabs = ['next', 'last'];
+  // One page scrolls for both tabs: each keeps its own place.
+  const scrolls = { next: 0, last: 0 };
   const show = (tab) => {
     document.body.dataset.tab = tab;
     for (const b of document.querySelectorAll('button[data-tab]')) b.setAttribute('aria-selected', String(b.dataset.tab === tab));
@@ -82,7 +88,10 @@ const SCRIPT = `(() => {
     const target = event.target instanceof Element ? event.target : null;
     const tab = target && target.closest('button[data-tab]');
     if (tab && tabs.includes(tab.dataset.tab)) {
+      const from = document.body.dataset.tab;
+      if (tabs.includes(from)) scrolls[from] = window.scrollY;
       show(tab.dataset.tab);
+      window.scrollTo(0, scrolls[tab.dataset.tab]);
       vscode.setState({ tab: tab.dataset.tab });
       return;
     }
