@@ -247,9 +247,12 @@ export class ContinueWriting implements vscode.Disposable {
     }
     if (result.outcome === 'aborted') {
       if (insertion.stopReason === 'edit-refused') {
-        await vscode.env.clipboard.writeText(insertion.unwritten);
+        // The writer's clipboard is theirs: it is used only when there is text the document did not take.
+        if (insertion.unwritten) await vscode.env.clipboard.writeText(insertion.unwritten);
         void vscode.window.showErrorMessage(
-          `Inkwell: the document would not take the continuation (is it read-only?). What arrived is on the clipboard (${insertion.unwritten.length.toLocaleString('en-US')} characters).`,
+          insertion.unwritten
+            ? `Inkwell: the document would not take the continuation (is it read-only?). What arrived is on the clipboard (${insertion.unwritten.length.toLocaleString('en-US')} characters).`
+            : 'Inkwell: the document stopped taking text (is it read-only?), so Continue Writing stopped. Everything that arrived is in the document.',
         );
       }
       if (insertion.stopReason === 'revert-defeated') offerRevertAgain(document);
@@ -261,7 +264,7 @@ export class ContinueWriting implements vscode.Disposable {
       }
       const why =
         insertion.stopReason === 'edit-refused'
-          ? 'The document refused the text; it is on the clipboard.'
+          ? insertion.unwritten ? 'The document refused the text; it is on the clipboard.' : 'The document stopped taking text; what arrived is in it.'
           : insertion.stopReason === 'document-closed' || insertion.stopReason === 'revert-defeated'
           ? 'The document was closed or reverted; the request was cancelled.'
           : insertion.stopReason === 'user-edit'

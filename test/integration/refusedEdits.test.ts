@@ -63,10 +63,15 @@ describe('Continue Writing: a document that refuses the text', function () {
     assert.ok(written.startsWith(ORIGINAL), 'the writer’s own text changed');
     const inDocument = written.slice(ORIGINAL.length);
     const onClipboard = await vscode.env.clipboard.readText();
-    assert.notEqual(onClipboard, CLIPBOARD_BEFORE, 'nothing was put on the clipboard');
-    assert.ok(onClipboard.length > 0, 'the refused text is empty');
-    // Every token that arrived is either in the document or on the clipboard, in order, once.
+    // Every token that arrived is either in the document or on the clipboard, in order, once. VS Code 1.82
+    // still applies the piece it then reports as refused, so nothing is left for the clipboard there, and
+    // the writer's clipboard must then be left alone; the current VS Code drops it.
     const arrived = Array.from({ length: ended.tokens }, (_, i) => SCRIPT[i % SCRIPT.length]).join('');
-    assert.equal(inDocument + onClipboard, arrived, 'the document and the clipboard together are not what arrived');
+    if (onClipboard === CLIPBOARD_BEFORE) {
+      assert.equal(inDocument, arrived, 'the clipboard was left alone, but the document does not hold all that arrived');
+    } else {
+      assert.ok(onClipboard.length > 0, 'the clipboard was emptied');
+      assert.equal(inDocument + onClipboard, arrived, 'the document and the clipboard together are not what arrived');
+    }
   });
 });
