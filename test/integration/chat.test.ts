@@ -7,7 +7,7 @@ import type { ExtensionToWebview, MessageView } from '../../src/core/protocol/ch
 import type { ChatSession } from '../../src/chat/chatSession';
 import type { ChatViewProvider } from '../../src/chat/chatViewProvider';
 import type { ProviderTestServer } from '../server/providerTestServer';
-import { closeAllEditors, generationRequests, inkwell, openDocument, resetUserSettings, serverAsInfermatic, setUserSetting, waitFor } from './testKit';
+import { closeAllEditors, generationRequests, inkwell, openDocument, resetUserSettings, serverAsInfermatic, setUserSetting, undoInDocument, waitFor } from './testKit';
 
 interface ChatHook {
   session: ChatSession;
@@ -251,18 +251,18 @@ describe('chat panel (integration)', function () {
     await send(hook, 'Name it.');
     await hook.session.idle();
     const reply = lastMessages(hook)[1];
+    // The writer clicks Insert with the focus in the chat, then undoes in the manuscript.
     await vscode.commands.executeCommand('inkwell.chat.focus');
     hook.view.receive({ type: 'applyToEditor', messageId: reply.id, how: 'insert' });
     await waitFor('the insertion', () => editor.document.getText() === original + reply.text);
-    await vscode.window.showTextDocument(editor.document);
-    await vscode.commands.executeCommand('undo');
+    await undoInDocument(editor.document);
     await waitFor('one undo to restore the text', () => editor.document.getText() === original);
 
     const shown = await vscode.window.showTextDocument(editor.document);
     shown.selection = new vscode.Selection(new vscode.Position(0, 4), new vscode.Position(0, 8));
     hook.view.receive({ type: 'applyToEditor', messageId: reply.id, how: 'replace' });
     await waitFor('the replacement', () => editor.document.getText() === `The ${reply.text} had no name.\n`);
-    await vscode.commands.executeCommand('undo');
+    await undoInDocument(editor.document);
     await waitFor('one undo to restore the text', () => editor.document.getText() === original);
     await closeAllEditors();
   });

@@ -68,3 +68,32 @@ export async function closeAllEditors(): Promise<void> {
 export function generationRequests(server: ProviderTestServer) {
   return server.requests.filter((r) => r.method === 'POST' && /\/(chat\/)?completions$/.test(r.path));
 }
+
+/**
+ * One `undo` that reaches `document`, its editor focused first. `undo` goes wherever the focus is,
+ * and a webview that was just asked to take the focus can take it after showTextDocument gave it
+ * to the editor: `<view>.focus` returns once VS Code has focused the webview's frame, but VS Code
+ * tells that frame to focus the page inside it 50 ms later, and the frame does so when it gets to
+ * the message (a page that focuses its own input on a message lands as late). The undo then goes
+ * to the page and the document is left as it was. No event says where the focus is, so each undo
+ * is judged by where it landed: one that reached the document has changed it by the time the
+ * command returns (the change is sent first), one that went to the page has not, and the editor is
+ * given the focus again. At most one undo ever reaches the document.
+ */
+export async function undoInDocument(document: vscode.TextDocument): Promise<void> {
+  const changes: vscode.TextDocumentChangeEvent[] = [];
+  const watch = vscode.workspace.onDidChangeTextDocument((e) => {
+    if (e.document === document) changes.push(e);
+  });
+  try {
+    // Each late focus is taken once; two can be on their way (a view's focus and its page's own).
+    for (let attempt = 0; attempt < 3 && changes.length === 0; attempt++) {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('undo');
+    }
+  } finally {
+    watch.dispose();
+  }
+  assert.equal(changes.length, 1, 'no undo reached the document: the focus stayed elsewhere');
+  assert.equal(changes[0].reason, vscode.TextDocumentChangeReason.Undo);
+}
