@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { chatNonce } from '../chat/chatHtml';
 import { isManuscript } from '../core/manuscripts';
 import { ContextViewToWebview, parseContextViewMessage } from '../core/protocol/contextViewProtocol';
-import { ContextPanelState, ContextTab, isEmptySnapshot, statusText } from '../core/story/contextSnapshot';
-import { maskSecrets, renderContextFragment } from '../core/story/contextViewHtml';
+import { ContextPanelState, ContextSnapshot, ContextTab, EmptySnapshot, isEmptySnapshot, statusText } from '../core/story/contextSnapshot';
+import { contextSections, maskSecrets, renderContextTab } from '../core/story/contextViewHtml';
 import { renderContextPage } from '../core/story/contextViewPage';
 import { formatContextShort, formatInt } from '../core/tokens';
 import { Services } from '../services';
@@ -22,8 +22,9 @@ export class ContextView implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private pageReady = false;
   private pendingDraw: NodeJS.Immediate | undefined;
-  /** The content last given to the page; the integration tests read it. */
-  html = '';
+  /** The snapshot each tab of the page shows, and the content drawn for each snapshot. */
+  private shown: Partial<Record<ContextTab, ContextSnapshot | EmptySnapshot>> = {};
+  private readonly drawn = new WeakMap<ContextSnapshot | EmptySnapshot, string>();
 
   constructor(
     private readonly services: Services,
@@ -46,6 +47,12 @@ export class ContextView implements vscode.Disposable {
     return this.panel?.visible ?? false;
   }
 
+  /** The content the page shows (or is about to), both tabs; the integration tests read it. */
+  get html(): string {
+    const { next, last } = this.shown;
+    return (next ? (this.drawn.get(next) ?? '') : '') + (last ? (this.drawn.get(last) ?? '') : '');
+  }
+
   /** The command: opens the panel beside the editor (or brings it forward) and plans at once. */
   show(): void {
     if (this.panel) {
@@ -59,41 +66,58 @@ export class ContextView implements vscode.Disposable {
       );
       this.panel = panel;
       this.pageReady = false;
-      this.html = this.fragment(this.watch.state);
-      panel.webview.html = renderContextPage({ nonce: chatNonce(), fragment: this.html });
+      const { next, last } = this.watch.state;
+      panel.webview.html = renderContextPage({ nonce: chatNonce(), fragment: contextSections({ next: this.draw(next), last: this.draw(last) }) });
+      this.shown = { next, last };
       panel.onDidDispose(() => {
         this.panel = undefined;
         this.pageReady = false;
+        this.shown = {};
       });
-      // Hidden, the page is gone (no retained context); shown again, it reloads and says `ready`.
+      // Hidden, the page is gone (no retained context); shown again, it reloads from the first content
+      // and says `ready`, and every tab is sent again.
       panel.onDidChangeViewState((e) => {
-        if (!e.webviewPanel.visible) this.pageReady = false;
+        if (e.webviewPanel.visible) return;
+        this.pageReady = false;
+        this.shown = {};
       });
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw));
     }
     this.watch.refresh();
   }
 
-  private fragment(state: ContextPanelState): string {
-    return renderContextFragment(state, { secrets: this.services.secrets.known() });
+  private draw(snapshot: ContextSnapshot | EmptySnapshot): string {
+    let html = this.drawn.get(snapshot);
+    if (html === undefined) this.drawn.set(snapshot, (html = renderContextTab(snapshot, { secrets: this.services.secrets.known() })));
+    return html;
   }
 
   private post(message: ContextViewToWebview): void {
     void this.panel?.webview.postMessage(message);
   }
 
-  /** Draws on a turn of its own: the plan that just finished has had the event loop long enough. */
+  /**
+   * Brings the page up to date a tab at a time, each on turns of its own: the tab's content on one, the
+   * message carrying it on the next (a long prompt is a few hundred kilobytes to draw and to send), and
+   * a tab whose snapshot the page already shows not at all.
+   */
   private drawSoon(): void {
     this.pendingDraw ??= setImmediate(() => {
       this.pendingDraw = undefined;
-      this.draw(this.watch.state);
+      if (!this.panel?.visible || !this.pageReady) return;
+      const state = this.watch.state;
+      const tab = (['next', 'last'] as const).find((t) => this.shown[t] !== state[t]);
+      if (!tab) return;
+      const snapshot = state[tab];
+      const html = this.draw(snapshot);
+      this.pendingDraw = setImmediate(() => {
+        this.pendingDraw = undefined;
+        if (!this.pageReady) return;
+        this.post({ type: 'update', tab, html });
+        this.shown[tab] = snapshot;
+        this.drawSoon();
+      });
     });
-  }
-
-  private draw(state: ContextPanelState): void {
-    if (!this.panel?.visible) return;
-    this.html = this.fragment(state);
-    if (this.pageReady) this.post({ type: 'update', html: this.html });
   }
 
   private async receive(raw: unknown): Promise<void> {
@@ -102,8 +126,7 @@ export class ContextView implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.pageReady = true;
-        this.html = this.fragment(this.watch.state);
-        this.post({ type: 'update', html: this.html });
+        this.drawSoon();
         return;
       case 'copy':
         return this.copy(message.tab);

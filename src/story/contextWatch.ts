@@ -5,12 +5,14 @@ import { ContextPanelState, ContextSnapshot, EmptySnapshot, loreRows, outcomeOf 
 import { FAMILY_LABELS, familyForModel } from '../core/tokens';
 import { Services } from '../services';
 import { Settings } from '../settings';
-import { PlannedPrompt, StoryPrompts } from './storyPrompts';
+import { PlannedPrompt, SentPrompt, StoryPrompts } from './storyPrompts';
 
 /** Typing and cursor moves are gathered this long before the prompt is planned again. */
 const UPDATE_DELAY_MS = 300;
 const NO_MANUSCRIPT = 'Open a manuscript and put the cursor where Continue Writing would write: the prompt it would send shows here.';
 const NOT_SENT = 'Nothing sent from this manuscript yet in this session. Run Continue Writing and the request shows here as it went.';
+const NO_MANUSCRIPT_YET: EmptySnapshot = { tab: 'next', empty: NO_MANUSCRIPT };
+const NOT_SENT_YET: EmptySnapshot = { tab: 'last', empty: NOT_SENT };
 
 /**
  * What the next Continue Writing would send from the cursor of the last manuscript editor, and what the
@@ -28,7 +30,8 @@ export class ContextWatch implements vscode.Disposable {
   private requested = 0;
   private published = 0;
   private running: Promise<void> | undefined;
-  private current: ContextPanelState = { next: { tab: 'next', empty: NO_MANUSCRIPT }, last: { tab: 'last', empty: NOT_SENT } };
+  private current: ContextPanelState = { next: NO_MANUSCRIPT_YET, last: NOT_SENT_YET };
+  private readonly lastSnapshots = new WeakMap<SentPrompt, ContextSnapshot>();
   private readonly settledWaiters: (() => void)[] = [];
 
   constructor(
@@ -137,7 +140,7 @@ export class ContextWatch implements vscode.Disposable {
 
   private async compute(editor: vscode.TextEditor | undefined): Promise<ContextPanelState> {
     if (!editor || editor.document.isClosed) {
-      return { next: { tab: 'next', empty: NO_MANUSCRIPT }, last: { tab: 'last', empty: NOT_SENT } };
+      return { next: NO_MANUSCRIPT_YET, last: NOT_SENT_YET };
     }
     const { document } = editor;
     const plan = await this.prompts.plan(document, editor.selection);
@@ -174,10 +177,20 @@ export class ContextWatch implements vscode.Disposable {
     };
   }
 
-  /** The last prompt this document sent, with line numbers as the document reads now. */
+  /**
+   * The last prompt this document sent, with line numbers as the document read when it was first shown
+   * (at the send when the view follows this document). The same object until another is sent, so the
+   * view draws it once.
+   */
   private lastSnapshot(document: vscode.TextDocument): ContextSnapshot | EmptySnapshot {
     const sent = this.prompts.lastSent(document.uri);
-    if (!sent) return { tab: 'last', empty: NOT_SENT };
+    if (!sent) return NOT_SENT_YET;
+    let snapshot = this.lastSnapshots.get(sent);
+    if (!snapshot) this.lastSnapshots.set(sent, (snapshot = this.sentSnapshot(sent, document)));
+    return snapshot;
+  }
+
+  private sentSnapshot(sent: SentPrompt, document: vscode.TextDocument): ContextSnapshot {
     const settings = Settings.forDocument(document);
     const { built } = sent;
     const end = sent.passageOffset + built.trimmedChars + built.storyText.length;

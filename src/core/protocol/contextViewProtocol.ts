@@ -4,8 +4,8 @@ import { isRecord } from '../json';
 import type { ContextTab } from '../story/contextSnapshot';
 
 export type ContextViewToWebview =
-  /** Both tabs' content, replacing what the page shows (escaped HTML from contextViewHtml.ts). */
-  | { type: 'update'; html: string }
+  /** One tab's content, replacing what the page shows there (escaped HTML from contextViewHtml.ts). */
+  | { type: 'update'; tab: ContextTab; html: string }
   /** The request body of that tab is on the clipboard. */
   | { type: 'copied'; tab: ContextTab };
 

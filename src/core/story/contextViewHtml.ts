@@ -14,12 +14,17 @@ export interface ContextHtmlOptions {
   maxBodyChars?: number;
 }
 
-export const MAX_BODY_CHARS = 200_000;
+/** Display bounds: the prompt as read, and the raw body (whose long strings the prompt above already shows); the copy has everything. */
+export const MAX_BODY_CHARS = 50_000;
 export const MAX_PROMPT_CHARS = 100_000;
 const MAX_LABEL_CHARS = 160;
 const REDACTED = '[redacted]';
 /** Out entries are folded away when there are more than this, so a big lore folder does not bury the rest. */
 const OPEN_OUT_ROWS = 30;
+/** Entries out are listed up to this many (the strongest reasons first); the rest are counted. */
+export const MAX_OUT_ROWS = 200;
+/** More lore entries than this are one segment of the bar: each has its own row in the lore table. */
+const BAR_LORE_SEGMENTS = 12;
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -83,7 +88,17 @@ export function displayBody(body: unknown, maxChars = MAX_BODY_CHARS, secrets: r
 
 const pct = (share: number) => `${share.toFixed(share >= 10 || share === 0 ? 1 : 2)}%`;
 
-function bar(segments: BarSegment[], label: string): string {
+function bar(all: BarSegment[], label: string): string {
+  const lore = all.filter((s) => s.kind === 'lore');
+  const segments =
+    lore.length <= BAR_LORE_SEGMENTS
+      ? all
+      : all.flatMap((s): BarSegment[] => {
+          if (s.kind !== 'lore') return [s];
+          if (s !== lore[0]) return [];
+          const sum = (f: (g: BarSegment) => number) => lore.reduce((total, g) => total + f(g), 0);
+          return [{ kind: 'lore', label: `Lore (${formatInt(lore.length)} entries)`, tokens: sum((g) => g.tokens), share: Math.round(sum((g) => g.share) * 100) / 100 }];
+        });
   let x = 0;
   const rects = segments.map((s) => {
     const rect = `<rect class="seg k-${s.kind}" x="${x.toFixed(2)}%" y="0" width="${s.share.toFixed(2)}%" height="100%"><title>${escapeHtml(`${s.label}: ${formatInt(s.tokens)} tokens, ${pct(s.share)}`)}</title></rect>`;
@@ -118,13 +133,25 @@ function loreTable(rows: LoreRow[], text: (s: string) => string): string {
   return `<table class="lore"><colgroup><col class="c-name"><col><col class="c-tokens"></colgroup><thead><tr><th>Entry</th><th>Why</th><th class="num">Tokens</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
+const OUT_WORDS: Record<string, string> = { budget: 'over the lore budget', secondary: 'with secondary keys unmet', 'no-match': 'with no key found', disabled: 'disabled' };
+
+/** "560 more out, not listed: 548 with no key found, 12 disabled." */
+function unlisted(rows: LoreRow[]): string {
+  const counts = new Map<string, number>();
+  for (const r of rows) if (typeof r.why === 'string') counts.set(r.why, (counts.get(r.why) ?? 0) + 1);
+  const parts = [...counts].map(([why, n]) => `${formatInt(n)} ${OUT_WORDS[why] ?? why}`);
+  return `${formatInt(rows.length)} more out, not listed: ${parts.join(', ')}.`;
+}
+
 function loreSection(s: ContextSnapshot, text: (s: string) => string): string {
   if (!s.lore.length) return '<h3>Lore</h3><p class="note">No lore entries in the story folder.</p>';
   const inRows = s.lore.filter((r) => r.active);
   const outRows = s.lore.filter((r) => !r.active);
   const ins = inRows.length ? loreTable(inRows, text) : '<p class="note">No entry is in.</p>';
+  const more = outRows.length - MAX_OUT_ROWS;
   const outs = outRows.length
-    ? `<details class="out" data-keep="out-${s.tab}"${outRows.length <= OPEN_OUT_ROWS ? ' open' : ''}><summary>Out (${formatInt(outRows.length)})</summary>${loreTable(outRows, text)}</details>`
+    ? `<details class="out" data-keep="out-${s.tab}"${outRows.length <= OPEN_OUT_ROWS ? ' open' : ''}><summary>Out (${formatInt(outRows.length)})</summary>` +
+      `${loreTable(outRows.slice(0, MAX_OUT_ROWS), text)}${more > 0 ? `<p class="note">${unlisted(outRows.slice(MAX_OUT_ROWS))}</p>` : ''}</details>`
     : '';
   return `<h3>Lore <span class="count">${formatInt(inRows.length)} in · ${formatInt(outRows.length)} out</span></h3>${ins}${outs}`;
 }
@@ -199,12 +226,16 @@ function emptyHtml(s: EmptySnapshot): string {
   return `<p class="empty">${escapeHtml(s.empty)}</p>`;
 }
 
-/** Both tabs' content: what the page shows at first and what each update replaces. */
+/** One tab's content: what an update of that tab replaces. */
+export function renderContextTab(snapshot: ContextSnapshot | EmptySnapshot, options: ContextHtmlOptions = {}): string {
+  return isEmptySnapshot(snapshot) ? emptyHtml(snapshot) : snapshotHtml(snapshot, options);
+}
+
+/** Both tabs' content in their sections: what the page shows at first. */
+export function contextSections(html: Record<ContextTab, string>): string {
+  return section('next', html.next) + section('last', html.last);
+}
+
 export function renderContextFragment(state: ContextPanelState, options: ContextHtmlOptions = {}): string {
-  return (['next', 'last'] as const)
-    .map((tab) => {
-      const s = state[tab];
-      return section(tab, isEmptySnapshot(s) ? emptyHtml(s) : snapshotHtml(s, options));
-    })
-    .join('');
+  return contextSections({ next: renderContextTab(state.next, options), last: renderContextTab(state.last, options) });
 }

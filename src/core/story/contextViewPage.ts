@@ -101,11 +101,13 @@ const SCRIPT = `(() => {
   window.addEventListener('message', (event) => {
     const m = event.data;
     if (!m || typeof m !== 'object') return;
-    if (m.type === 'update' && typeof m.html === 'string') {
-      const kept = new Map([...document.querySelectorAll('details[data-keep]')].map((d) => [d.dataset.keep, d.open]));
+    if (m.type === 'update' && tabs.includes(m.tab) && typeof m.html === 'string') {
+      const section = content.querySelector('[data-tab-panel="' + m.tab + '"]');
+      if (!section) return;
+      const kept = new Map([...section.querySelectorAll('details[data-keep]')].map((d) => [d.dataset.keep, d.open]));
       const x = window.scrollX, y = window.scrollY;
-      content.innerHTML = m.html;
-      for (const d of document.querySelectorAll('details[data-keep]')) if (kept.has(d.dataset.keep)) d.open = kept.get(d.dataset.keep);
+      section.innerHTML = m.html;
+      for (const d of section.querySelectorAll('details[data-keep]')) if (kept.has(d.dataset.keep)) d.open = kept.get(d.dataset.keep);
       window.scrollTo(x, y);
       content.dataset.updates = String(Number(content.dataset.updates || 0) + 1);
     } else if (m.type === 'copied' && tabs.includes(m.tab)) {
