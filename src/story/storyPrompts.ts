@@ -111,6 +111,7 @@ export class StoryPrompts implements vscode.Disposable {
       count: yieldingCount((text) => this.services.tokens.count(text, target, settings)),
       story: await this.folders.material(document.uri),
       options: settings.story,
+      nextTurn: () => new Promise<void>((resolve) => setImmediate(resolve)),
     });
     const prompt = built.fits ? built.prompt : '';
     const messages = built.fits ? built.messages : [];

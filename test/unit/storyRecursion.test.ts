@@ -2,7 +2,7 @@
 // can hold it. Held here to the rule as SillyTavern states it, written out plainly: each source in turn,
 // every entry not yet in checked against that source's text alone.
 import * as assert from 'node:assert/strict';
-import { Activation, CompiledEntry, activateLore, compileLore } from '../../src/core/story/loreActivation';
+import { Activation, CompiledEntry, activateLore, activateLoreInTurns, compileLore } from '../../src/core/story/loreActivation';
 import { ScanText } from '../../src/core/story/keyMatcher';
 import { LoreEntry, SecondaryLogic, loreEntry } from '../../src/core/story/loreEntry';
 
@@ -89,6 +89,24 @@ describe('story lore: the recursive scan', () => {
       const rounds = Math.floor(r() * 4);
       const got = activateLore(entries, text, { scanTokens: 10_000, charsPerToken: 1, recursionRounds: rounds });
       assert.deepEqual(got, reference(entries, text, rounds), `trial ${trial}: "${text}", ${rounds} rounds`);
+    }
+  });
+
+  it('in turns: the same verdicts, with a turn of the event loop before each round that runs', async () => {
+    const r = random(7);
+    for (let trial = 0; trial < 100; trial++) {
+      const entries = compileLore(randomLore(r, 2 + Math.floor(r() * 25)));
+      const text = Array.from({ length: 1 + Math.floor(r() * 3) }, () => NAMES[Math.floor(r() * NAMES.length)]).join(' and ');
+      const options = { scanTokens: 10_000, charsPerToken: 1, recursionRounds: Math.floor(r() * 4) };
+      let turns = 0;
+      const got = await activateLoreInTurns(entries, text, options, async () => {
+        turns++;
+        await new Promise((resolve) => setImmediate(resolve));
+      });
+      assert.deepEqual(got, activateLore(entries, text, options), `trial ${trial}`);
+      assert.ok(turns <= options.recursionRounds);
+      const recursed = got.some((a) => a.active && a.why.kind === 'recursion');
+      if (recursed) assert.ok(turns >= 1, 'an entry came in through another without a turn before');
     }
   });
 

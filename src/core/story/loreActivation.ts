@@ -58,6 +58,35 @@ function primaryMatch(entry: CompiledEntry, scan: ScanText): { key: string; matc
  * the entries' own order; budget decisions come later, in the prompt assembly.
  */
 export function activateLore(entries: readonly CompiledEntry[], storyText: string, options: ActivationOptions): Activation[] {
+  const decided = firstPass(entries, storyText, options);
+  // Entries activated in the last round may activate others through their text.
+  let fresh = [...decided.values()].filter((a) => a.active && a.entry.recursive);
+  for (let round = 0; round < options.recursionRounds && fresh.length; round++) fresh = recursionRound(entries, decided, fresh);
+  return verdicts(entries, decided);
+}
+
+/**
+ * activateLore, with `nextTurn` awaited before each round of entries activating entries: a big lore
+ * folder's rounds then run on turns of the event loop of their own, so that typing is never held up for
+ * all of them together. The same verdicts.
+ */
+export async function activateLoreInTurns(
+  entries: readonly CompiledEntry[],
+  storyText: string,
+  options: ActivationOptions,
+  nextTurn: () => Promise<void>,
+): Promise<Activation[]> {
+  const decided = firstPass(entries, storyText, options);
+  let fresh = [...decided.values()].filter((a) => a.active && a.entry.recursive);
+  for (let round = 0; round < options.recursionRounds && fresh.length; round++) {
+    await nextTurn();
+    fresh = recursionRound(entries, decided, fresh);
+  }
+  return verdicts(entries, decided);
+}
+
+/** The entries the story text itself decides: disabled, always on, a key near the cursor (or its secondary keys unmet). */
+function firstPass(entries: readonly CompiledEntry[], storyText: string, options: ActivationOptions): Map<CompiledEntry, Activation> {
   const scans = new Map<number, { scan: ScanText; start: number }>();
   const scanFor = (tokens: number) => {
     const chars = Math.max(0, Math.ceil(tokens * options.charsPerToken));
@@ -83,9 +112,9 @@ export function activateLore(entries: readonly CompiledEntry[], storyText: strin
       else decided.set(c, { entry, active: true, why: { kind: 'key', key: hit.key, index: start + hit.match.index, length: hit.match.length, count: hit.match.count } });
     }
   }
+  return decided;
+}
 
-  // Entries activated in the last round may activate others through their text.
-  let fresh = [...decided.values()].filter((a) => a.active && a.entry.recursive);
-  for (let round = 0; round < options.recursionRounds && fresh.length; round++) fresh = recursionRound(entries, decided, fresh);
+function verdicts(entries: readonly CompiledEntry[], decided: Map<CompiledEntry, Activation>): Activation[] {
   return entries.map((c) => decided.get(c) ?? { entry: c.entry, active: false, why: 'no-match' });
 }

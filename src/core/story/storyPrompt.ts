@@ -9,7 +9,7 @@
 // Pure: no vscode.
 import { ChatMessage } from '../requests/buildRequest';
 import { CountTokens, chatTemplateOverhead, fitPrompt } from '../continuation/promptWindow';
-import { Activation, CompiledEntry, activateLore } from './loreActivation';
+import { Activation, CompiledEntry, activateLore, activateLoreInTurns } from './loreActivation';
 import { LoreEntry } from './loreEntry';
 
 export interface StoryMaterial {
@@ -57,6 +57,8 @@ export interface PromptRequest {
   count: CountTokens;
   story: StoryMaterial;
   options: StoryOptions;
+  /** Given, the lore's rounds of entries activating entries each wait for it (a turn of the event loop). */
+  nextTurn?: () => Promise<void>;
 }
 
 export type StoryPrompt =
@@ -125,11 +127,10 @@ export async function buildStoryPrompt(request: PromptRequest): Promise<StoryPro
   const { mode, story, options, count } = request;
   const sample = request.passage.slice(-SAMPLE_CHARS);
   const charsPerToken = sample.length ? sample.length / Math.max(1, await count(sample)) : 4;
-  const activations: LoreVerdict[] = activateLore(story.lore, request.passage, {
-    scanTokens: options.scanTokens,
-    charsPerToken,
-    recursionRounds: options.recursionRounds,
-  });
+  const activation = { scanTokens: options.scanTokens, charsPerToken, recursionRounds: options.recursionRounds };
+  const activations: LoreVerdict[] = request.nextTurn
+    ? await activateLoreInTurns(story.lore, request.passage, activation, request.nextTurn)
+    : activateLore(story.lore, request.passage, activation);
 
   const overhead = mode === 'chat' ? chatTemplateOverhead(2) + (await count(request.systemPrompt)) : 0;
   const room = request.contextSize - request.maxTokens - overhead;
