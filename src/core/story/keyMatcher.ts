@@ -5,6 +5,8 @@
 // word index of the text built once, so a thousand entries cost a thousand lookups, not a thousand
 // scans. Pure: no vscode.
 
+import { PieceFilter, wordIndex } from './scanIndexes';
+
 export interface KeyOptions {
   caseSensitive: boolean;
   wholeWords: boolean;
@@ -161,12 +163,11 @@ function boundary(neighbour: string, keyEdge: string): boolean {
 export class ScanText {
   readonly folded: string;
   private wordIndex?: Map<string, number[]>;
-  private pieces?: Set<string>;
+  private pieces?: PieceFilter;
 
   /**
-   * `pieces: false` leaves out the three-character index: for a long text looked up mostly by whole-word
-   * keys (the recursive scan's joined entries), the word index already answers, and building the other
-   * would cost more than it saves.
+   * `pieces: false` leaves out the three-character index: for a text looked up by one entry's few keys
+   * (the mentions in a chapter), a plain search is cheaper than building it.
    */
   constructor(
     readonly text: string,
@@ -176,25 +177,25 @@ export class ScanText {
   }
 
   private words(): Map<string, number[]> {
-    if (this.wordIndex) return this.wordIndex;
-    const index = new Map<string, number[]>();
-    for (const m of this.folded.matchAll(WORDS)) {
-      const at = index.get(m[0]);
-      if (at) at.push(m.index);
-      else index.set(m[0], [m.index]);
-    }
-    return (this.wordIndex = index);
+    return (this.wordIndex ??= wordIndex(this.folded));
   }
 
   /** False when `needle` (folded) certainly does not occur: one of its three-character pieces is missing. */
-  private mayContain(needle: string): boolean {
+  mayContain(needle: string): boolean {
     if (needle.length < 3 || this.options.pieces === false) return true;
-    if (!this.pieces) {
-      this.pieces = new Set();
-      for (let i = 0; i + 3 <= this.folded.length; i++) this.pieces.add(this.folded.slice(i, i + 3));
-    }
-    for (let i = 0; i + 3 <= needle.length; i++) if (!this.pieces.has(needle.slice(i, i + 3))) return false;
-    return true;
+    return (this.pieces ??= new PieceFilter(this.folded)).mayHave(needle);
+  }
+
+  /** Each word of the text once. */
+  distinctWords(): IterableIterator<string> {
+    return this.words().keys();
+  }
+
+  /** False when the key certainly does not occur: its anchor word is not a word here, or a piece is missing. */
+  mayHold(key: CompiledKey): boolean {
+    if (key.regex) return !key.literal || this.mayContain(key.literal);
+    if (key.anchorWord) return this.words().has(key.anchorWord);
+    return this.mayContain(key.caseSensitive ? fold(key.folded!) : key.folded!);
   }
 
   /** The key's last occurrence and how many there are (up to MAX_COUNTED), or undefined. */
@@ -226,15 +227,18 @@ export class ScanText {
       return;
     }
     const needle = key.folded!;
-    if (!this.mayContain(key.caseSensitive ? fold(needle) : needle)) return;
+    // A whole-word key is looked up in the word index, which answers "absent" as cheaply; a thousand
+    // absent keys then cost a thousand lookups and nothing more.
+    const starts = key.anchorWord ? this.words().get(key.anchorWord) : undefined;
+    if (key.anchorWord ? !starts : !this.mayContain(key.caseSensitive ? fold(needle) : needle)) return;
     const hay = key.caseSensitive ? this.text : this.folded;
     const accept = (at: number) =>
       hay.startsWith(needle, at) &&
       (!key.wholeWords ||
         (boundary(baseBefore(hay, at), codePointAt(needle, 0)) &&
           boundary(codePointAt(hay, at + needle.length), codePointBefore(needle, needle.length))));
-    if (key.anchorWord) {
-      for (const word of this.words().get(key.anchorWord) ?? []) {
+    if (starts) {
+      for (const word of starts) {
         const at = word - key.anchorOffset!;
         if (at >= 0 && accept(at) && !found(at, needle.length)) return;
       }

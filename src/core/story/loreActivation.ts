@@ -5,6 +5,7 @@
 import { LoreEntry } from './loreEntry';
 import { CompiledKey, KeyMatch, ScanText, compileKey } from './keyMatcher';
 import { recursionRound, secondaryAllows } from './loreRecursion';
+import { IndexedLore, LoreKeyIndex, keyIndexOf } from './loreKeyIndex';
 
 export interface CompiledEntry {
   entry: LoreEntry;
@@ -22,14 +23,18 @@ export type InactiveWhy = 'disabled' | 'no-match' | 'secondary' | 'budget';
 
 export type Activation = { entry: LoreEntry; active: true; why: ActiveWhy } | { entry: LoreEntry; active: false; why: InactiveWhy };
 
-/** Keys are compiled once per change to the lore folder, not per keystroke. Broken keys were reported by the parser. */
-export function compileLore(entries: readonly LoreEntry[]): CompiledEntry[] {
+/**
+ * Keys are compiled once per change to the lore folder, not per keystroke, with the index that finds
+ * an entry's keys from the text's words. Broken keys were reported by the parser.
+ */
+export function compileLore(entries: readonly LoreEntry[]): CompiledEntry[] & { keyIndex: LoreKeyIndex } {
   const compile = (entry: LoreEntry, keys: string[]) =>
     keys.flatMap((k) => {
       const c = compileKey(k, entry);
       return 'error' in c ? [] : [c];
     });
-  return entries.map((entry) => ({ entry, keys: compile(entry, entry.keys), secondary: compile(entry, entry.secondaryKeys) }));
+  const compiled = entries.map((entry) => ({ entry, keys: compile(entry, entry.keys), secondary: compile(entry, entry.secondaryKeys) }));
+  return Object.assign(compiled, { keyIndex: new LoreKeyIndex(compiled) });
 }
 
 export interface ActivationOptions {
@@ -57,11 +62,12 @@ function primaryMatch(entry: CompiledEntry, scan: ScanText): { key: string; matc
  * Decides every entry for the story text (the text before the cursor, newest last). The result is in
  * the entries' own order; budget decisions come later, in the prompt assembly.
  */
-export function activateLore(entries: readonly CompiledEntry[], storyText: string, options: ActivationOptions): Activation[] {
-  const decided = firstPass(entries, storyText, options);
+export function activateLore(entries: IndexedLore, storyText: string, options: ActivationOptions): Activation[] {
+  const index = keyIndexOf(entries);
+  const decided = firstPass(entries, index, storyText, options);
   // Entries activated in the last round may activate others through their text.
   let fresh = [...decided.values()].filter((a) => a.active && a.entry.recursive);
-  for (let round = 0; round < options.recursionRounds && fresh.length; round++) fresh = recursionRound(entries, decided, fresh);
+  for (let round = 0; round < options.recursionRounds && fresh.length; round++) fresh = recursionRound(entries, decided, fresh, index);
   return verdicts(entries, decided);
 }
 
@@ -71,47 +77,49 @@ export function activateLore(entries: readonly CompiledEntry[], storyText: strin
  * all of them together. The same verdicts.
  */
 export async function activateLoreInTurns(
-  entries: readonly CompiledEntry[],
+  entries: IndexedLore,
   storyText: string,
   options: ActivationOptions,
   nextTurn: () => Promise<void>,
 ): Promise<Activation[]> {
-  const decided = firstPass(entries, storyText, options);
+  const index = keyIndexOf(entries);
+  const decided = firstPass(entries, index, storyText, options);
   let fresh = [...decided.values()].filter((a) => a.active && a.entry.recursive);
   for (let round = 0; round < options.recursionRounds && fresh.length; round++) {
     await nextTurn();
-    fresh = recursionRound(entries, decided, fresh);
+    fresh = recursionRound(entries, decided, fresh, index);
   }
   return verdicts(entries, decided);
 }
 
 /** The entries the story text itself decides: disabled, always on, a key near the cursor (or its secondary keys unmet). */
-function firstPass(entries: readonly CompiledEntry[], storyText: string, options: ActivationOptions): Map<CompiledEntry, Activation> {
-  const scans = new Map<number, { scan: ScanText; start: number }>();
+function firstPass(entries: readonly CompiledEntry[], index: LoreKeyIndex, storyText: string, options: ActivationOptions): Map<CompiledEntry, Activation> {
+  const scans = new Map<number, { scan: ScanText; start: number; candidates: Uint8Array }>();
   const scanFor = (tokens: number) => {
     const chars = Math.max(0, Math.ceil(tokens * options.charsPerToken));
     let s = scans.get(chars);
     if (!s) {
       const start = Math.max(0, storyText.length - chars);
-      s = { scan: new ScanText(storyText.slice(start)), start };
+      const scan = new ScanText(storyText.slice(start));
+      s = { scan, start, candidates: index.candidates(scan) };
       scans.set(chars, s);
     }
     return s;
   };
 
   const decided = new Map<CompiledEntry, Activation>();
-  for (const c of entries) {
+  entries.forEach((c, at) => {
     const { entry } = c;
     if (!entry.enabled) decided.set(c, { entry, active: false, why: 'disabled' });
     else if (entry.alwaysOn) decided.set(c, { entry, active: true, why: { kind: 'alwaysOn' } });
     else {
-      const { scan, start } = scanFor(entry.scanTokens ?? options.scanTokens);
-      const hit = primaryMatch(c, scan);
-      if (!hit) continue;
+      const { scan, start, candidates } = scanFor(entry.scanTokens ?? options.scanTokens);
+      const hit = candidates[at] ? primaryMatch(c, scan) : undefined;
+      if (!hit) return;
       if (!secondaryHolds(c, scan)) decided.set(c, { entry, active: false, why: 'secondary' });
       else decided.set(c, { entry, active: true, why: { kind: 'key', key: hit.key, index: start + hit.match.index, length: hit.match.length, count: hit.match.count } });
     }
-  }
+  });
   return decided;
 }
 

@@ -7,8 +7,10 @@
 // expression may not (anchors, lookarounds), so it is run on each text that holds its literal. Pure: no vscode.
 import type { Activation, CompiledEntry } from './loreActivation';
 import { CompiledKey, MAX_COUNTED, ScanText } from './keyMatcher';
+import type { LoreKeyIndex } from './loreKeyIndex';
 
 const SEPARATOR = '\n\n';
+const NOWHERE: ReadonlyMap<number, number> = new Map();
 
 /** Whether an entry's secondary keys allow it, given which of them are in the text. */
 export function secondaryAllows(entry: CompiledEntry, inText: (key: CompiledKey) => boolean): boolean {
@@ -32,7 +34,7 @@ class JoinedTexts {
   private readonly joined: ScanText;
   private readonly own = new Map<number, ScanText>();
   /** Per key: for each text holding it, where its last counted match ends there (as ScanText.find counts). */
-  private readonly ends = new Map<CompiledKey, Map<number, number>>();
+  private readonly ends = new Map<CompiledKey, ReadonlyMap<number, number>>();
 
   constructor(private readonly texts: readonly string[]) {
     let offset = 0;
@@ -40,7 +42,7 @@ class JoinedTexts {
       this.starts.push(offset);
       offset += text.length + SEPARATOR.length;
     }
-    this.joined = new ScanText(texts.join(SEPARATOR), { pieces: false });
+    this.joined = new ScanText(texts.join(SEPARATOR));
   }
 
   /** The text a stretch of the joined text lies wholly inside, if any. */
@@ -63,14 +65,16 @@ class JoinedTexts {
   }
 
   /** The texts that may hold the key: for a plain key, exactly those that do. */
-  private endsOf(key: CompiledKey): Map<number, number> {
-    let ends = this.ends.get(key);
-    if (ends) return ends;
-    ends = new Map();
+  private endsOf(key: CompiledKey): ReadonlyMap<number, number> {
+    const known = this.ends.get(key);
+    if (known) return known;
+    // Most keys are in none of the texts: one index lookup says so, and they share one empty answer.
+    if (!this.joined.mayHold(key)) return NOWHERE;
+    const ends = new Map<number, number>();
     if (key.regex) {
       // Texts holding the literal every match contains (all texts when there is none); run on each below.
-      if (!key.literal) this.texts.forEach((_, i) => ends!.set(i, -1));
-      else {
+      if (!key.literal) this.texts.forEach((_, i) => ends.set(i, -1));
+      else if (this.joined.mayContain(key.literal)) {
         const folded = this.joined.folded;
         for (let at = folded.indexOf(key.literal); at !== -1; at = folded.indexOf(key.literal, at + 1)) {
           const i = this.textAt(at, key.literal.length);
@@ -99,11 +103,19 @@ class JoinedTexts {
     return m && m.index + m.length;
   }
 
+  /** Per entry position: whether a primary key of the entry may be in any of the texts. */
+  mayMatch(index: LoreKeyIndex): Uint8Array {
+    return index.candidates(this.joined);
+  }
+
   /** Texts that may hold any of the keys, in order. */
   candidates(keys: readonly CompiledKey[]): number[] {
-    const found = new Set<number>();
-    for (const key of keys) for (const i of this.endsOf(key).keys()) found.add(i);
-    return [...found].sort((a, b) => a - b);
+    let found: Set<number> | undefined;
+    for (const key of keys) {
+      const ends = this.endsOf(key);
+      if (ends.size) for (const i of ends.keys()) (found ??= new Set()).add(i);
+    }
+    return found ? [...found].sort((a, b) => a - b) : [];
   }
 }
 
@@ -111,11 +123,17 @@ class JoinedTexts {
  * One round: the entries `sources` activate, decided into `decided`. Returns those that may activate
  * others in turn, in the order a scan of each source in turn finds them.
  */
-export function recursionRound(entries: readonly CompiledEntry[], decided: Map<CompiledEntry, Activation>, sources: readonly Activation[]): Activation[] {
+export function recursionRound(
+  entries: readonly CompiledEntry[],
+  decided: Map<CompiledEntry, Activation>,
+  sources: readonly Activation[],
+  index: LoreKeyIndex,
+): Activation[] {
   const texts = new JoinedTexts(sources.map((a) => a.entry.content));
+  const mayMatch = texts.mayMatch(index);
   const activated: { source: number; order: number; activation: Activation }[] = [];
   entries.forEach((c, order) => {
-    if (decided.has(c) && decided.get(c)!.why !== 'secondary') return;
+    if (!mayMatch[order] || decided.has(c) && decided.get(c)!.why !== 'secondary') return;
     for (const i of texts.candidates(c.keys)) {
       // The primary key matched nearest the text's end, the first such key on a tie (as primaryMatch picks).
       let best: { key: string; end: number } | undefined;
