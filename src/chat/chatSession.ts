@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import { ChatController } from '../core/chat/chatController';
 import { ChatHistory } from '../core/chat/chatHistory';
 import { ChatHost, ChatModel, ChatProviders, ChatTarget, realTimers } from '../core/chat/chatPorts';
-import { ChatStore } from '../core/chat/transcript';
 import { ProviderError } from '../core/errors/providerError';
 import { describeError } from '../errorMessages';
 import type { ActiveTarget } from '../providers/providerTargets';
@@ -21,7 +20,7 @@ export class ChatSession extends ChatController implements vscode.Disposable {
 
   constructor(
     services: Services,
-    private readonly history: ChatHistory,
+    history: ChatHistory,
     manuscript: ManuscriptEditor,
     folders: StoryFolders,
   ) {
@@ -38,11 +37,6 @@ export class ChatSession extends ChatController implements vscode.Disposable {
         if (Settings.affects(e, 'inkwell.chat.systemPrompt', 'inkwell.contextSize', 'inkwell.tokenizer')) this.settingsChanged();
       }),
     ];
-  }
-
-  /** What workspace storage holds now: what a reloaded window would start from. */
-  persisted(): ChatStore {
-    return this.history.persisted();
   }
 
   override dispose(): void {

@@ -15,8 +15,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private view: vscode.WebviewView | undefined;
   private viewDisposables: vscode.Disposable[] = [];
   private readonly assets: WebviewAssetFiles;
-  /** For tests: messages dropped by validation. */
-  rejectedCount = 0;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -65,7 +63,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   receive(raw: unknown): void {
     const message = parseWebviewMessage(raw);
     if (!message) {
-      this.rejectedCount++;
+      const probe = this.session.probeIfMade;
+      if (probe) probe.rejectedCount++;
       const type = typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string' ? (raw as { type: string }).type : typeof raw;
       this.log.info(`Chat: ignored a malformed message from the webview (${type.slice(0, 40)}).`);
       return;

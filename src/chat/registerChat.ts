@@ -1,5 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { readHistory } from '../core/chat/historyRead';
+import { ChatStore } from '../core/chat/transcript';
 import { Services } from '../services';
 import { openChatHistory } from './chatHistoryHost';
 import { ChatSession } from './chatSession';
@@ -25,8 +27,9 @@ export function registerChat(context: vscode.ExtensionContext, services: Service
   context.subscriptions.push({ dispose: () => clearTimeout(warming) });
   if (context.extensionMode === vscode.ExtensionMode.Test) {
     // Integration tests drive the panel through the same validation path as the webview. The probe is
-    // made now so that it counts the first page's ready too.
-    session.probe();
+    // made now so that it counts the first page's ready too; it reads back the memento the history
+    // writes, as a reloaded window would.
+    session.probe().readStored = () => new ChatStore(readHistory(context.workspaceState, Date.now()).data);
     context.subscriptions.push(vscode.commands.registerCommand('inkwell.chat.testHook', () => ({ session, view })));
   }
   return {

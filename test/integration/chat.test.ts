@@ -211,7 +211,7 @@ describe('chat panel (integration)', function () {
       reopen.dispose();
     }
     // What a reloaded window reads back from workspace storage.
-    const persisted = hook.session.persisted().conversations.find((c) => c.id === id)!;
+    const persisted = hook.session.probe().persisted().conversations.find((c) => c.id === id)!;
     assert.deepEqual(
       persisted.messages[1].alternatives?.map((a) => a.text),
       scripts.slice(0, 3).map((script) => script.join('')),
@@ -324,13 +324,13 @@ describe('chat panel (integration)', function () {
   });
 
   it('ignores malformed and unknown messages from the webview', async () => {
-    const before = hook.view.rejectedCount;
+    const before = hook.session.probe().rejectedCount;
     const messages = hook.session.store.current.messages.length;
     hook.view.receive({ type: 'send', requestId: 'x', text: 5 });
     hook.view.receive({ type: 'runCommand', command: 'workbench.action.reloadWindow' });
     hook.view.receive({ type: 'applyToEditor', messageId: 'm', how: 'insert', text: 'injected' });
     hook.view.receive('ready');
-    assert.equal(hook.view.rejectedCount, before + 4);
+    assert.equal(hook.session.probe().rejectedCount, before + 4);
     assert.equal(hook.session.store.current.messages.length, messages);
     assert.equal(generationRequests(server).length, 0);
   });
@@ -380,7 +380,7 @@ describe('chat panel (integration)', function () {
       rec.dispose();
     }
     // What a reloaded window reads back: the same conversation from workspace storage.
-    const persisted = hook.session.persisted();
+    const persisted = hook.session.probe().persisted();
     assert.equal(persisted.current.id, before.id);
     assert.deepEqual(
       persisted.current.messages.map((m) => [m.id, m.text, m.status]),

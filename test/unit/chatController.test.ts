@@ -237,7 +237,9 @@ describe('chat controller (plain mocha, fake host)', () => {
 
   it('the test probe exists only when asked for, and sees what is posted', () => {
     const { chat } = setup();
+    assert.strictEqual(chat.probeIfMade, undefined);
     const probe = chat.probe();
+    assert.strictEqual(chat.probeIfMade, probe);
     const seen: string[] = [];
     probe.onDidPost((m) => seen.push(m.type));
     chat.focusInput();

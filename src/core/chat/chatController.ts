@@ -1,21 +1,19 @@
 // The chat's state and behaviour, apart from VS Code and from the webview that shows it: the
 // transcript (kept through ChatStorage), what each protocol message does (the replies' part is in
-// chatReplies.ts, with the one generation that may run). The page posts here what it sent (already validated); this posts back through the
-// poster once the page said it is ready. The glue is src/chat/chatSession.ts; the tests drive this
-// class with fakes (test/unit/chatController.test.ts).
+// chatReplies.ts, with the one generation that may run; the token count in chatTokenCount.ts). The
+// page posts here what it sent (already validated); this posts back through the poster once the page
+// said it is ready. The glue is src/chat/chatSession.ts; the tests drive this class with fakes
+// (test/unit/chatController.test.ts).
 import { ERROR_ACTION_TABLE } from '../errors/errorActions';
 import type { ExtensionToWebview, InitialState, InitialStateMessage, PanelConfig, Passage, WebviewToExtension } from '../protocol/chatProtocol';
 import { assertNever } from '../protocol/chatProtocol';
-import { countedText } from './chatGeneration';
 import type { ChatHost, ChatModel, ChatProviders, ChatStorage, ChatTimers } from './chatPorts';
 import { ChatProbe } from './chatProbe';
 import { ChatReplies } from './chatReplies';
+import { ChatTokenCount } from './chatTokenCount';
 import { ModelMenu } from './modelMenu';
 import { SAMPLING_PRESETS, findPreset } from './samplingPresets';
-import { Conversation, modelMessages, toView } from './transcript';
-
-/** Quiet time before the conversation's token count is taken again. */
-export const TOKENS_DEBOUNCE_MS = 250;
+import { Conversation, toView } from './transcript';
 
 export type Poster = (message: ExtensionToWebview) => void;
 
@@ -33,8 +31,7 @@ export class ChatController {
   private pendingPassage: Passage | undefined;
   private focusWhenReady = false;
   private readonly modelMenu: ModelMenu;
-  private tokensTimer: unknown;
-  private tokensGeneration = 0;
+  private readonly tokens: ChatTokenCount;
   private testProbe: ChatProbe | undefined;
 
   constructor(private readonly deps: ChatDeps) {
@@ -46,7 +43,14 @@ export class ChatController {
       postConversation: () => this.postConversation(),
       save: (changed) => this.save(changed),
       systemPromptFor: (conversation) => this.systemPromptFor(conversation),
-      countChanged: () => this.scheduleTokens(),
+      countChanged: () => this.tokens.schedule(),
+    });
+    this.tokens = new ChatTokenCount({
+      ...deps,
+      current: () => this.store.current,
+      systemPromptFor: (conversation) => this.systemPromptFor(conversation),
+      listening: () => this.anyoneListening,
+      post: (message) => this.post(message),
     });
   }
 
@@ -68,6 +72,11 @@ export class ChatController {
     return (this.testProbe ??= new ChatProbe());
   }
 
+  /** The probe if a test made one: what the glue counts for tests goes there, and nowhere otherwise. */
+  get probeIfMade(): ChatProbe | undefined {
+    return this.testProbe;
+  }
+
   // -------------------------------------------------------------------------------------------
   // The page
 
@@ -77,7 +86,7 @@ export class ChatController {
     if (this.testProbe) this.testProbe.readyCount++;
     this.postConversation();
     this.postConfig();
-    this.scheduleTokens(0);
+    this.tokens.schedule(0);
     if (this.pendingPassage) {
       this.post({ type: 'attachPassage', passage: this.pendingPassage });
       this.pendingPassage = undefined;
@@ -117,13 +126,13 @@ export class ChatController {
   providersChanged(): void {
     this.modelMenu.forget();
     this.postConfig();
-    this.scheduleTokens();
+    this.tokens.schedule();
   }
 
   /** A chat setting (system prompt, context size, tokenizer) changed. */
   settingsChanged(): void {
     this.postConfig();
-    this.scheduleTokens();
+    this.tokens.schedule();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -163,7 +172,7 @@ export class ChatController {
     this.save();
     this.postConversation();
     this.postConfig();
-    this.scheduleTokens();
+    this.tokens.schedule();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -218,7 +227,7 @@ export class ChatController {
         else conversation.systemPrompt = message.text;
         this.save();
         this.postConfig();
-        this.scheduleTokens();
+        this.tokens.schedule();
         return;
       }
       case 'refreshModels':
@@ -276,27 +285,6 @@ export class ChatController {
     this.modelMenu.load(this.deps.providers.active().providerId, refresh);
   }
 
-  private scheduleTokens(delay = TOKENS_DEBOUNCE_MS): void {
-    const { timers } = this.deps;
-    if (this.tokensTimer !== undefined) timers.clearTimeout(this.tokensTimer);
-    this.tokensTimer = timers.setTimeout(() => void this.postTokens(), delay);
-  }
-
-  private async postTokens(): Promise<void> {
-    this.tokensTimer = undefined;
-    if (!this.anyoneListening) return;
-    const generation = ++this.tokensGeneration;
-    const conversation = this.store.current;
-    const text = countedText(modelMessages(conversation, this.systemPromptFor(conversation)));
-    try {
-      const { used, context } = await this.deps.model.measure(text, this.deps.providers.active());
-      if (generation === this.tokensGeneration) this.post({ type: 'tokens', tokens: { used, context } });
-    } catch (error) {
-      this.deps.host.log(`Chat: token count unavailable: ${String(error)}`);
-      if (generation === this.tokensGeneration) this.post({ type: 'tokens', tokens: undefined });
-    }
-  }
-
   /** Writes `changed` (the current conversation unless said) and whatever else is not stored yet. */
   private save(changed: Conversation = this.store.current): void {
     this.deps.storage.save(changed);
@@ -304,7 +292,7 @@ export class ChatController {
 
   dispose(): void {
     this.replies.abort();
-    if (this.tokensTimer !== undefined) this.deps.timers.clearTimeout(this.tokensTimer);
+    this.tokens.dispose();
     this.save();
   }
 }

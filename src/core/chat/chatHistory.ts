@@ -74,11 +74,6 @@ export class ChatHistory {
     while (this.inFlight.size) await Promise.all(this.inFlight);
   }
 
-  /** What a reloaded window would start from: storage read afresh. */
-  persisted(): ChatStore {
-    return new ChatStore(readHistory(this.storage, this.now()).data);
-  }
-
   /**
    * Writes `changed` (a conversation that changed since its last write), every conversation not yet
    * stored, the index if the order or the current conversation changed, and removes the keys of
