@@ -10,6 +10,9 @@ import { openSamplePassage, openWalkthrough } from './walkthrough/walkthrough';
 import { ContextView } from './story/contextView';
 import { StoryFolders } from './story/storyFolder';
 import { exportLore, importLore, newEntryFromSelection } from './story/loreCommands';
+import { Probabilities } from './probabilities/probabilities';
+import { Reroll } from './probabilities/rerollFromToken';
+import { toggleProbabilities, toggleProbabilityTint } from './probabilities/probabilityCommands';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -26,9 +29,12 @@ export interface Features {
   tokenStatus: TokenStatusItem;
   contextView: ContextView;
   storyFolders: StoryFolders;
+  probabilities: Probabilities;
+  reroll: Reroll;
 }
 
-export function createCommands({ services, writing, alternatives, chat, tokenStatus, contextView, storyFolders }: Features): Record<CommandId, CommandHandler> {
+export function createCommands(features: Features): Record<CommandId, CommandHandler> {
+  const { services, writing, alternatives, chat, tokenStatus, contextView, storyFolders, probabilities, reroll } = features;
   return {
     'inkwell.setApiKey': (providerId) => setApiKey(services, typeof providerId === 'string' ? providerId : undefined),
     'inkwell.clearApiKey': () => clearApiKey(services),
@@ -53,6 +59,11 @@ export function createCommands({ services, writing, alternatives, chat, tokenSta
     'inkwell.retryAlternative': (uri) => alternatives.retry(uri instanceof vscode.Uri ? uri : undefined),
     'inkwell.keepAlternative': (uri) => alternatives.keep(uri instanceof vscode.Uri ? uri : undefined),
     'inkwell.discardAlternatives': (uri) => alternatives.discard(uri instanceof vscode.Uri ? uri : undefined),
+    'inkwell.toggleProbabilities': () => toggleProbabilities(probabilities),
+    'inkwell.toggleProbabilityTint': () => toggleProbabilityTint(),
+    // From the hover's links: the document, the generation and the token (and the alternative chosen).
+    'inkwell.rerollFromHere': (uri, id, token) => reroll.fromHere(uri, id, token),
+    'inkwell.rerollWithToken': (uri, id, token, alternative) => reroll.withToken(uri, id, token, alternative),
   };
 }
 

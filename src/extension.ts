@@ -12,6 +12,10 @@ import { StoryPrompts } from './story/storyPrompts';
 import { registerLoreLanguageFeatures } from './story/loreLanguageFeatures';
 import { ContextWatch } from './story/contextWatch';
 import { ContextView } from './story/contextView';
+import { Probabilities } from './probabilities/probabilities';
+import { Reroll } from './probabilities/rerollFromToken';
+import { ProbabilityTint } from './probabilities/probabilityTint';
+import { registerTokenHover } from './probabilities/probabilityHover';
 
 /** What the extension hands to its own integration tests (and to nobody else). */
 export interface InkwellTestApi {
@@ -22,6 +26,10 @@ export interface InkwellTestApi {
   prompts: StoryPrompts;
   /** What the model sees: the panel, its content and the watch that plans it. */
   contextView: ContextView;
+  /** Token probabilities kept on generated text, and rerolling from them. */
+  probabilities: Probabilities;
+  reroll: Reroll;
+  tint: ProbabilityTint;
   /** For the test that plays the next session's start against this one's storage. */
   workspaceState: vscode.Memento;
 }
@@ -33,16 +41,19 @@ export function activate(context: vscode.ExtensionContext): InkwellTestApi | und
     const alternatives = new AlternativesInPlace(context.workspaceState);
     const storyFolders = new StoryFolders();
     const prompts = new StoryPrompts(services, storyFolders);
-    const writing = new ContinueWriting(services, alternatives, prompts);
+    const probabilities = new Probabilities(context.globalState, services.log, services.secrets);
+    const writing = new ContinueWriting(services, alternatives, prompts, probabilities);
+    const reroll = new Reroll(services, probabilities, alternatives, writing);
+    const tint = new ProbabilityTint(probabilities.records);
     const tokenStatus = new TokenStatusItem(services);
     const contextView = new ContextView(services, new ContextWatch(services, prompts));
-    context.subscriptions.push(storyFolders, prompts, alternatives, writing, tokenStatus, contextView.watch, contextView);
+    context.subscriptions.push(storyFolders, prompts, alternatives, probabilities, writing, tint, registerTokenHover(probabilities.records), tokenStatus, contextView.watch, contextView);
     const chat = registerChat(context, services, storyFolders);
-    registerCommands(context, createCommands({ services, writing, alternatives, chat, tokenStatus, contextView, storyFolders }));
+    registerCommands(context, createCommands({ services, writing, alternatives, chat, tokenStatus, contextView, storyFolders, probabilities, reroll }));
     registerModelStatusItem(context, services);
     registerWalkthroughContext(context, services);
     registerLoreLanguageFeatures(context, storyFolders);
-    return context.extensionMode === vscode.ExtensionMode.Test ? { services, tokenStatus, alternatives, prompts, contextView, workspaceState: context.workspaceState } : undefined;
+    return context.extensionMode === vscode.ExtensionMode.Test ? { services, tokenStatus, alternatives, prompts, contextView, probabilities, reroll, tint, workspaceState: context.workspaceState } : undefined;
   } catch (error) {
     // VS Code does not show activation failures to the user; say it ourselves.
     void vscode.window.showErrorMessage(`Inkwell could not start: ${error instanceof Error ? error.message : String(error)}`);

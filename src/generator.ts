@@ -9,6 +9,7 @@ import type { ProviderHttp } from './providers/providerHttp';
 import type { ActiveTarget } from './providers/providerTargets';
 import { Settings } from './settings';
 import { Log } from './log';
+import { logprobsFields, refusesLogprobs } from './core/logprobs/logprobsRequest';
 
 export interface GenerationRequest {
   target: ActiveTarget;
@@ -25,6 +26,10 @@ export interface GenerationRequest {
   onWaiting?(what: string): void;
   /** The address and body as sent (no headers, so never the key), for the view of what the model sees. */
   onRequest?(url: string, body: Record<string, unknown>): void;
+  /** Ask for the top `k` alternatives of each token (1–20); absent or 0: not asked. */
+  topLogprobs?: number;
+  /** A choice's `logprobs` object as the stream carried it (only when asked). */
+  onLogprobs?(index: number, logprobs: Record<string, unknown>): void;
 }
 
 export interface GenerationResult {
@@ -34,6 +39,8 @@ export interface GenerationResult {
   /** Streamed pieces of choice 0 (a piece is a token for every server we know). */
   tokens: number;
   foldedSystemPrompt: boolean;
+  /** Probabilities were asked for and the server refused them (a 400 naming the parameter): asked again without. */
+  logprobsRefused?: { status?: number; message: string };
 }
 
 /**
@@ -96,19 +103,22 @@ export class Generator {
     let { fold } = run;
     let tokens = 0;
     let usage: Usage | undefined;
+    let logprobsRefused: GenerationResult['logprobsRefused'];
     for (;;) {
       const tally = new UsageTally();
       const built =
         request.mode === 'completion'
           ? buildCompletionRequest({ profile: target.profile, model: target.model, sampling: request.sampling, stream: true, prompt: request.prompt ?? '' })
           : buildChatRequest({ profile: target.profile, model: target.model, sampling: request.sampling, stream: true, messages: request.messages ?? [], foldSystem: fold });
+      const withLogprobs = !!request.topLogprobs && !logprobsRefused;
+      if (withLogprobs) Object.assign(built.body, logprobsFields(request.mode, request.topLogprobs!));
       request.onRequest?.(built.url, built.body);
       let error: ProviderError | undefined;
       let outcome: GenerationResult['outcome'] = 'truncated';
       const meter = new StreamMeter(streamBound(request.sampling.max_tokens, request.sampling.n));
       let runaway = false;
       const stream = this.http.streamCompletion(
-        { url: built.url, headers, body: built.body, mode: request.mode, expectedChoices: request.sampling.n },
+        { url: built.url, headers, body: built.body, mode: request.mode, expectedChoices: request.sampling.n, withLogprobs },
         {
           signal: local.signal,
           retry: {
@@ -131,6 +141,9 @@ export class Generator {
             }
             request.onText(piece.index, piece.text);
             break;
+          case 'logprobs':
+            if (!runaway) request.onLogprobs?.(piece.index, piece.logprobs);
+            break;
           case 'usage':
             tally.add(piece.usage, piece.index);
             usage = tally.total;
@@ -145,7 +158,8 @@ export class Generator {
             break;
         }
       }
-      if (request.signal.aborted) return { outcome: 'aborted', tokens, usage, foldedSystemPrompt: fold };
+      const ended = { usage, tokens, foldedSystemPrompt: fold, ...(logprobsRefused ? { logprobsRefused } : {}) };
+      if (request.signal.aborted) return { outcome: 'aborted', ...ended };
       if (run.limit.passed) {
         const seconds = Math.round(run.limit.ms / 1000);
         const error = new ProviderError({
@@ -153,12 +167,12 @@ export class Generator {
           message: `The generation passed its limit of ${seconds} s.`,
           nextStep: 'What arrived is kept. Raise inkwell.network.generationTimeoutSeconds for very long generations.',
         });
-        return { outcome: 'error', error, usage, tokens, foldedSystemPrompt: fold };
+        return { outcome: 'error', error, ...ended };
       }
       if (runaway) {
         const { maxChars } = streamBound(request.sampling.max_tokens, request.sampling.n);
         this.log.info(`${target.model}: the stream passed its bound for max_tokens ${request.sampling.max_tokens} (${maxChars} characters); stopped it.`);
-        return { outcome: 'error', error: new ProviderError({ kind: 'runaway' }), usage, tokens, foldedSystemPrompt: fold };
+        return { outcome: 'error', error: new ProviderError({ kind: 'runaway' }), ...ended };
       }
       const hasSystem = request.mode === 'chat' && (request.messages ?? []).some((m) => m.role === 'system' && m.content.trim());
       if (error?.kind === 'system-prompt-rejected' && tokens === 0 && hasSystem && !fold) {
@@ -167,7 +181,13 @@ export class Generator {
         fold = true;
         continue;
       }
-      return { outcome, error, usage, tokens, foldedSystemPrompt: fold };
+      if (withLogprobs && error && tokens === 0 && refusesLogprobs(error.status, error.providerMessage)) {
+        // The writer asked for probabilities, not for the generation to fail: go on without them.
+        this.log.info(`${target.profile.label} refused token probabilities (${error.providerMessage}); asking again without them.`);
+        logprobsRefused = { status: error.status, message: error.providerMessage };
+        continue;
+      }
+      return { outcome, error, ...ended };
     }
   }
 }

@@ -119,6 +119,14 @@ export class Settings {
   get storyFolder(): string {
     return this.get<string>('inkwell.story.folder');
   }
+  /** The top alternatives to ask for with each token; 0: probabilities are not asked for. */
+  get probabilitiesTopK(): number {
+    const v = this.get<unknown>('inkwell.probabilities.topK');
+    return typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : 0;
+  }
+  get probabilityTint(): boolean {
+    return this.get<unknown>('inkwell.probabilities.tint') === true;
+  }
   /** How the story folder's parts go into a prompt (README "Story memory"). */
   get story(): StoryOptions {
     const num = (key: SettingKey) => {
@@ -151,6 +159,23 @@ export class Settings {
     await vscode.workspace
       .getConfiguration('inkwell')
       .update(key.slice('inkwell.'.length), value, vscode.ConfigurationTarget.Global);
+  }
+
+  /**
+   * Sets `key` where its value now comes from (this folder's or workspace's settings when they set it,
+   * else the user's), so that a toggle changes what the writer actually gets.
+   */
+  static async setEffective(key: SettingKey, value: unknown, scope?: vscode.Uri): Promise<void> {
+    const section = key.slice('inkwell.'.length);
+    const config = vscode.workspace.getConfiguration('inkwell', scope);
+    const inspected = config.inspect(section);
+    const target =
+      inspected?.workspaceFolderValue !== undefined
+        ? vscode.ConfigurationTarget.WorkspaceFolder
+        : inspected?.workspaceValue !== undefined
+          ? vscode.ConfigurationTarget.Workspace
+          : vscode.ConfigurationTarget.Global;
+    await config.update(section, value, target);
   }
 
   static affects(event: vscode.ConfigurationChangeEvent, ...keys: SettingKey[]): boolean {

@@ -5,7 +5,6 @@ import { Services } from '../services';
 import { GenerationResult } from '../generator';
 import { describeError, showProviderError } from '../errorMessages';
 import { StreamingInsertion } from './streamingInsertion';
-import { discardDefeated, offerRevertAgain } from './discardWatch';
 import { AlternativesInPlace, MoreAlternatives } from './alternativesInPlace';
 import { Gathering, gatherAlternatives } from './gatherAlternatives';
 import { nLimitFrom } from '../core/alternatives/nLimit';
@@ -14,6 +13,8 @@ import { GenerationStatus } from './generationStatus';
 import { StoryPrompts } from '../story/storyPrompts';
 import { refusePrompt } from './refusePrompt';
 import { LaterRuns } from './laterRuns';
+import { reportStop } from './reportStop';
+import { Probabilities } from '../probabilities/probabilities';
 
 const TAIL_CHARS = 400;
 
@@ -45,7 +46,13 @@ export class ContinueWriting implements vscode.Disposable {
     private readonly services: Services,
     private readonly alternatives: AlternativesInPlace,
     private readonly prompts: StoryPrompts,
+    private readonly probabilities: Probabilities,
   ) {}
+
+  /** Writing that goes on after its command returned (a reroll's): Stop and Escape reach it too. */
+  follow(controller: AbortController, work: Promise<unknown>, what: string, summary: () => string): void {
+    this.later.follow(controller, work, what, summary);
+  }
 
   /** Aborts every running generation, alternatives still being written included; returns how many there were. */
   stopAll(): number {
@@ -177,6 +184,7 @@ export class ContinueWriting implements vscode.Disposable {
             describe,
           })
         : undefined;
+    const capture = this.probabilities.capture(target, settings);
     let result;
     try {
       result = await this.services.generator.generate({
@@ -186,10 +194,15 @@ export class ContinueWriting implements vscode.Disposable {
         prompt,
         messages,
         signal: controller.signal,
+        topLogprobs: capture?.topK,
+        onLogprobs: (index, logprobs) => capture?.logprobs(index, logprobs),
         onText: (index, text) => {
+          capture?.text(index, text);
           if (index !== 0) return gathering?.onChoiceText(index, text);
           firstTokenAt ??= Date.now();
-          insertion.append(joiner.push(text));
+          const out = joiner.push(text);
+          capture?.wrote(out);
+          insertion.append(out);
         },
         onProgress: (tokens) => this.status.progress(tokens, startedAt, firstTokenAt),
         onWaiting: (what) => this.status.waiting(what),
@@ -200,6 +213,10 @@ export class ContinueWriting implements vscode.Disposable {
     } finally {
       this.running.delete(key);
       insertion.dispose();
+    }
+    if (capture) {
+      const basis = mode === 'completion' && prompt !== undefined ? { target, sampling: { ...sampling, n: undefined }, prompt, topLogprobs: capture.topK } : undefined;
+      this.probabilities.finish(capture, target, result, document, insertion.range, basis);
     }
 
     const overflow = result.error?.kind === 'context-overflow' ? result.error.contextLength : undefined;
@@ -246,30 +263,7 @@ export class ContinueWriting implements vscode.Disposable {
       return summary;
     }
     if (result.outcome === 'aborted') {
-      if (insertion.stopReason === 'edit-refused') {
-        // The writer's clipboard is theirs: it is used only when there is text the document did not take.
-        if (insertion.unwritten) await vscode.env.clipboard.writeText(insertion.unwritten);
-        void vscode.window.showErrorMessage(
-          insertion.unwritten
-            ? `Inkwell: the document would not take the continuation (is it read-only?). What arrived is on the clipboard (${insertion.unwritten.length.toLocaleString('en-US')} characters).`
-            : 'Inkwell: the document stopped taking text (is it read-only?), so Continue Writing stopped. Everything that arrived is in the document.',
-        );
-      }
-      if (insertion.stopReason === 'revert-defeated') offerRevertAgain(document);
-      else if (insertion.stopReason === 'document-closed') {
-        void discardDefeated(document).then((defeated) => {
-          this.services.log.info(`Continue Writing: the close or revert ${defeated ? 'left the document open and dirty' : 'went through'}.`);
-          if (defeated) offerRevertAgain(document);
-        });
-      }
-      const why =
-        insertion.stopReason === 'edit-refused'
-          ? insertion.unwritten ? 'The document refused the text; it is on the clipboard.' : 'The document stopped taking text; what arrived is in it.'
-          : insertion.stopReason === 'document-closed' || insertion.stopReason === 'revert-defeated'
-          ? 'The document was closed or reverted; the request was cancelled.'
-          : insertion.stopReason === 'user-edit'
-            ? 'You typed in the streamed text; what arrived is kept.'
-            : 'Stopped; what arrived is kept.';
+      const why = await reportStop(insertion, this.services.log);
       this.status.end(`$(debug-stop) Inkwell: stopped at ${result.tokens} tokens`, why);
       return summary;
     }

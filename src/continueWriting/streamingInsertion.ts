@@ -49,6 +49,8 @@ export class StreamingInsertion implements vscode.Disposable {
   constructor(
     readonly document: vscode.TextDocument,
     anchor: vscode.Position,
+    /** The caller's own edit just before (a reroll's removal of the old text) begins the undo step: no stop before the first edit. */
+    private readonly joinsUndo = false,
   ) {
     this.start = this.end = document.offsetAt(anchor);
     this.eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
@@ -189,7 +191,7 @@ export class StreamingInsertion implements vscode.Disposable {
       if (editor) {
         const position = this.document.positionAt(offset);
         applied = await editor.edit((b) => b.insert(position, text), {
-          undoStopBefore: this.editsApplied === 0,
+          undoStopBefore: this.editsApplied === 0 && !this.joinsUndo,
           undoStopAfter: last,
         });
       } else {

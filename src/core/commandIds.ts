@@ -25,6 +25,10 @@ export const COMMAND_IDS = [
   'inkwell.retryAlternative',
   'inkwell.keepAlternative',
   'inkwell.discardAlternatives',
+  'inkwell.toggleProbabilities',
+  'inkwell.toggleProbabilityTint',
+  'inkwell.rerollFromHere',
+  'inkwell.rerollWithToken',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -208,6 +208,22 @@ export const SETTINGS = {
     scope: 'resource',
     description: 'In completion mode, what goes between memory and lore and the story text.',
   },
+  // Token probabilities.
+  'inkwell.probabilities.topK': {
+    type: 'number',
+    default: 0,
+    scope: 'resource',
+    minimum: 0,
+    maximum: 20,
+    description:
+      'Ask for the probabilities of each generated token and its top K alternatives (1–20; 0: do not ask), where the provider gives them. Hover generated text to see them and reroll from any token. "Inkwell: Toggle Token Probabilities" turns it on and off.',
+  },
+  'inkwell.probabilities.tint': {
+    type: 'boolean',
+    default: false,
+    scope: 'window',
+    description: 'Tint each generated token by how sure the model was of it (the less sure, the stronger). "Inkwell: Toggle Probability Tint" turns it on and off.',
+  },
   // Network.
   'inkwell.network.connectTimeoutSeconds': {
     type: 'number',

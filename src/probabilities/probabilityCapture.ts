@@ -1,0 +1,46 @@
+// One generation's probabilities as it streams: the text and `logprobs` objects of the choice that goes
+// into the document, and what the seam joiner let through to it, so that when the text is in, each
+// token can be given its place in the document. Only the first choice: the others are alternatives
+// gathered beside it, not text in the document.
+import * as vscode from 'vscode';
+import { ChoiceLogprobs, GeneratedToken } from '../core/logprobs/choiceLogprobs';
+import { PlacedToken, placeTokens } from '../core/logprobs/documentTokens';
+import { normalizeEol } from '../continueWriting/streamingInsertion';
+
+export class ProbabilityCapture {
+  private readonly choice = new ChoiceLogprobs();
+  private inserted = '';
+
+  constructor(readonly topK: number) {}
+
+  /** A piece of the stream's text, as the generator gave it. */
+  text(index: number, text: string): void {
+    if (index === 0) this.choice.addText(text);
+  }
+
+  logprobs(index: number, raw: Record<string, unknown>): void {
+    if (index === 0) this.choice.addLogprobs(raw);
+  }
+
+  /** What went to the document for the first choice (the seam joiner's output). */
+  wrote(text: string): void {
+    this.inserted += text;
+  }
+
+  get sawLogprobs(): boolean {
+    return this.choice.tokenCount > 0;
+  }
+
+  /**
+   * The tokens and where they are, once the text is in at `range`; undefined when the document does not
+   * hold exactly what was written there (the writer typed inside it while it streamed).
+   */
+  place(document: vscode.TextDocument, range: vscode.Range): { tokens: readonly GeneratedToken[]; placed: PlacedToken[] } | undefined {
+    if (!this.sawLogprobs) return undefined;
+    const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    if (document.getText(range) !== normalizeEol(this.inserted, eol)) return undefined;
+    const tokens = this.choice.tokens();
+    const placed = placeTokens(tokens, { generated: this.choice.generatedText, inserted: this.inserted, documentOffset: document.offsetAt(range.start), eol });
+    return placed.length ? { tokens, placed } : undefined;
+  }
+}
