@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): InkwellTestApi | und
     const tokenStatus = new TokenStatusItem(services);
     const contextView = new ContextView(services, new ContextWatch(services, prompts));
     context.subscriptions.push(storyFolders, prompts, alternatives, probabilities, writing, tint, registerTokenHover(probabilities.records), tokenStatus, contextView.watch, contextView);
-    const chat = registerChat(context, services, storyFolders);
+    const chat = registerChat(context, services, storyFolders, probabilities);
     registerCommands(context, createCommands({ services, writing, alternatives, chat, tokenStatus, contextView, storyFolders, probabilities, reroll }));
     registerModelStatusItem(context, services);
     registerWalkthroughContext(context, services);

@@ -12,6 +12,8 @@ import { Settings } from '../settings';
 import { ManuscriptEditor } from './manuscriptEditor';
 import { StoryFolders } from '../story/storyFolder';
 import { chatStoryContext } from '../core/story/chatStory';
+import { ChoiceLogprobs } from '../core/logprobs/choiceLogprobs';
+import type { Probabilities } from '../probabilities/probabilities';
 
 export type { Poster } from '../core/chat/chatController';
 
@@ -23,10 +25,11 @@ export class ChatSession extends ChatController implements vscode.Disposable {
     history: ChatHistory,
     manuscript: ManuscriptEditor,
     folders: StoryFolders,
+    probabilities: Probabilities,
   ) {
     super({
       providers: chatProviders(services),
-      model: chatModel(services),
+      model: chatModel(services, probabilities),
       host: chatHost(services, manuscript, folders),
       storage: { store: history.store, save: (changed) => history.save(changed) },
       timers: realTimers,
@@ -69,12 +72,28 @@ function resolve(services: Services, target: ChatTarget): ActiveTarget | undefin
   return profile && { profile, model: target.model };
 }
 
-function chatModel(services: Services): ChatModel {
+function chatModel(services: Services, probabilities: Probabilities): ChatModel {
   return {
     generate: async (request) => {
       const target = resolve(services, request.target);
       if (!target) return { outcome: 'error', error: new ProviderError({ kind: 'no-model' }), tokens: 0, foldedSystemPrompt: false };
-      return services.generator.generate({ ...request, target, mode: 'chat' });
+      const topLogprobs = probabilities.support.topKFor(target, request.topLogprobs ?? 0);
+      if (!topLogprobs) return services.generator.generate({ ...request, target, mode: 'chat', topLogprobs: 0 });
+      // The reply's probabilities, as the panel shows them: its first choice, the one the panel writes.
+      const choice = new ChoiceLogprobs();
+      const result = await services.generator.generate({
+        ...request,
+        target,
+        mode: 'chat',
+        topLogprobs,
+        onText: (index, text) => {
+          if (index === 0) choice.addText(text);
+          request.onText(index, text);
+        },
+        onLogprobs: (index, logprobs) => index === 0 && choice.addLogprobs(logprobs),
+      });
+      void probabilities.support.judge(target, choice.tokenCount > 0, result);
+      return choice.tokenCount > 0 ? { ...result, probabilities: choice.tokens() } : result;
     },
     measure: async (text, chatTarget) => {
       const target = resolve(services, chatTarget);
@@ -99,7 +118,7 @@ function chatHost(services: Services, manuscript: ManuscriptEditor, folders: Sto
     describeError: (error) => describeError(error, services.secrets),
     settings: () => {
       const settings = new Settings();
-      return { chatSystemPrompt: settings.chatSystemPrompt, sampling: settings.sampling };
+      return { chatSystemPrompt: settings.chatSystemPrompt, sampling: settings.sampling, probabilitiesTopK: settings.probabilitiesTopK };
     },
     storyContext: async (conversation, chatTarget) => {
       // The chat is about the story of the manuscript in front of the writer, else the first workspace folder's.

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { Probabilities } from '../probabilities/probabilities';
 import { readHistory } from '../core/chat/historyRead';
 import { ChatStore } from '../core/chat/transcript';
 import { Services } from '../services';
@@ -17,9 +18,9 @@ export interface ChatPanel {
 }
 
 /** The chat panel: its view provider, its session (transcript in workspace storage, oldest chats archived to files). */
-export function registerChat(context: vscode.ExtensionContext, services: Services, folders: StoryFolders): ChatPanel {
+export function registerChat(context: vscode.ExtensionContext, services: Services, folders: StoryFolders, probabilities: Probabilities): ChatPanel {
   const manuscript = new ManuscriptEditor();
-  const session = new ChatSession(services, openChatHistory(context, services.log), manuscript, folders);
+  const session = new ChatSession(services, openChatHistory(context, services.log), manuscript, folders, probabilities);
   const view = new ChatViewProvider(context.extensionUri, session, services.log);
   context.subscriptions.push(manuscript, session, view, vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view));
   // After activation returns: the first open of the panel then finds its files read.

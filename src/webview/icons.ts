@@ -12,6 +12,7 @@ export const CHAT_ICONS = [
   'edit',
   'error',
   'feedback',
+  'graph',
   'insert',
   'loading',
   'quote',

@@ -14,6 +14,8 @@ import { createPageState } from './state';
 import { markScriptStart, markShellPaint } from './timingMarks';
 import { createTokenMeter, createToolbar } from './toolbar';
 import { loadDraft, post, saveDraft } from './vscodeApi';
+import { createTokenPopup } from './tokenView';
+import { tokensOf, findMessage } from './state';
 
 markScriptStart();
 
@@ -25,7 +27,13 @@ const notice = createNotice();
 const composer = createComposer(state, { post, loadDraft, saveDraft, barStart: tokenMeter.elements, onSent: () => messages.followEnd() });
 
 const app = document.getElementById('app')!;
-app.append(toolbar.header, toolbar.systemPanel, messages.element, notice.element, composer.element);
+/** Replies whose token probabilities the page keeps. */
+const KEPT_PROBABILITIES = 50;
+const tokenPopup = createTokenPopup((id) => {
+  const message = findMessage(state, id);
+  return message && tokensOf(state, message);
+});
+app.append(toolbar.header, toolbar.systemPanel, messages.element, notice.element, composer.element, tokenPopup);
 app.removeAttribute('aria-busy');
 requestAnimationFrame(markShellPaint);
 
@@ -78,6 +86,12 @@ function onMessage(message: ExtensionToWebview): void {
       return;
     case 'notice':
       notice.show(message.text);
+      return;
+    case 'probabilities':
+      state.probabilities.delete(message.messageId);
+      state.probabilities.set(message.messageId, { text: message.text, tokens: message.tokens });
+      if (state.probabilities.size > KEPT_PROBABILITIES) state.probabilities.delete(state.probabilities.keys().next().value!);
+      messages.rerender(message.messageId);
       return;
     default:
       assertNever(message);

@@ -3,7 +3,8 @@
 import type { ErrorAction, MessageView } from '../core/protocol/chatProtocol';
 import { ERROR_ACTION_TABLE } from '../core/errors/errorActions';
 import { codicon, h, iconButton } from './dom';
-import { isStreaming, type PageState } from './state';
+import { isStreaming, tokensOf, type PageState } from './state';
+import { buildTokenView } from './tokenView';
 
 /** Called with an assistant message's (empty) body element; the message list formats the reply in it. */
 export type AttachReply = (messageId: string, body: HTMLElement, text: string) => void;
@@ -39,6 +40,12 @@ export function buildActions(state: PageState, message: MessageView): HTMLElemen
   actions.append(iconButton('copy', 'Copy', 'copy'));
   if (message.role === 'assistant' && message.text) {
     actions.append(iconButton('insert', 'Insert at cursor', 'insert'), iconButton('replace', 'Replace selection', 'replace'));
+  }
+  if (message.role === 'assistant' && tokensOf(state, message)) {
+    const on = state.tokenView.has(message.id);
+    const toggle = iconButton('graph', on ? 'Show the reply formatted' : 'Show token probabilities', 'toggle-probabilities', on ? 'pressed' : '');
+    toggle.setAttribute('aria-pressed', String(on));
+    actions.append(toggle);
   }
   if (message.role === 'assistant' && isLast(state, message) && !state.running) actions.append(iconButton('refresh', 'Regenerate', 'regenerate'));
   if (message.role === 'user' && !state.running) actions.append(iconButton('edit', 'Edit and resend', 'edit'));
@@ -89,6 +96,7 @@ export function buildMessage(state: PageState, message: MessageView, attachReply
     );
   }
   if (state.editing === message.id && message.role === 'user') article.append(...buildEditor(message));
+  else if (state.tokenView.has(message.id) && tokensOf(state, message)) article.append(buildTokenView(tokensOf(state, message)!, message.text));
   else {
     const body = h('div', { class: message.role === 'assistant' ? 'msg-body markdown' : 'msg-body plain' });
     if (message.role === 'assistant') attachReply(message.id, body, message.text);

@@ -20,6 +20,8 @@ export interface MessageList {
   readonly element: HTMLElement;
   showConversation(conversation: ConversationView, running: Running | undefined): void;
   replaceMessage(message: MessageView): void;
+  /** Builds a message again from its view (its tokens arrived, say). */
+  rerender(messageId: string): void;
   appendText(messageId: string, text: string): void;
   /** A reply started or ended: the buttons and the streaming look change, the text stays. */
   setRunning(running: Running | undefined): void;
@@ -170,6 +172,11 @@ export function createMessageList(state: PageState, post: (message: WebviewToExt
       state.editing = undefined;
       if (messageId) post({ type: 'editResend', requestId: newId('r'), messageId, text });
     },
+    'toggle-probabilities': (_target, messageId) => {
+      if (!messageId) return;
+      if (!state.tokenView.delete(messageId)) state.tokenView.add(messageId);
+      rerender(messageId);
+    },
     'previous-alternative': (_target, messageId) => showAlternative(messageId, -1),
     'next-alternative': (_target, messageId) => showAlternative(messageId, 1),
     'error-action': (target, messageId) => {
@@ -188,6 +195,7 @@ export function createMessageList(state: PageState, post: (message: WebviewToExt
       render();
     },
     replaceMessage,
+    rerender,
     appendText(messageId, text) {
       const message = findMessage(state, messageId);
       if (!message) return;

@@ -1,6 +1,6 @@
 // What the page holds between messages from the extension. One object, made in main.ts and handed
 // to each part that reads or changes it, so every reader sees the same conversation and run.
-import type { ConversationView, MessageView, PanelConfig, Passage, TokenInfo } from '../core/protocol/chatProtocol';
+import type { ConversationView, MessageView, PageToken, PanelConfig, Passage, TokenInfo } from '../core/protocol/chatProtocol';
 
 /** The reply being written: its request (to stop it) and its message (to stream into). */
 export interface Running {
@@ -17,10 +17,20 @@ export interface PageState {
   passage: Passage | undefined;
   /** The user message open for editing, if any. */
   editing: string | undefined;
+  /** Replies' tokens with their probabilities, for the reply whose text is `text`. */
+  probabilities: Map<string, { text: string; tokens: PageToken[] }>;
+  /** Replies shown as their tokens rather than formatted. */
+  tokenView: Set<string>;
+}
+
+/** A reply's tokens, when the reply shown is the one they are for. */
+export function tokensOf(state: PageState, message: MessageView): PageToken[] | undefined {
+  const kept = state.probabilities.get(message.id);
+  return kept && kept.text === message.text && !isStreaming(state, message.id) ? kept.tokens : undefined;
 }
 
 export function createPageState(): PageState {
-  return { conversation: undefined, running: undefined, config: undefined, tokens: undefined, passage: undefined, editing: undefined };
+  return { conversation: undefined, running: undefined, config: undefined, tokens: undefined, passage: undefined, editing: undefined, probabilities: new Map(), tokenView: new Set() };
 }
 
 export function findMessage(state: PageState, messageId: string | undefined): MessageView | undefined {

@@ -7,6 +7,7 @@ import type { ExtensionToWebview, MessageView } from '../../src/core/protocol/ch
 import type { ChatSession } from '../../src/chat/chatSession';
 import type { ChatViewProvider } from '../../src/chat/chatViewProvider';
 import type { ProviderTestServer } from '../server/providerTestServer';
+import { logprobsSeed, logprobsSpecFor, messagesText, planLogprobs } from '../server/providerTestServer';
 import { closeAllEditors, generationRequests, inkwell, openDocument, resetUserSettings, serverAsInfermatic, setUserSetting, undoInDocument, waitFor } from './testKit';
 
 interface ChatHook {
@@ -398,5 +399,48 @@ describe('chat panel (integration)', function () {
     assert.ok(hook.session.store.history().some((c) => c.id === earlier));
     assert.ok(hook.session.openConversation(earlier));
     assert.equal(hook.session.store.current.messages[0].text, 'Name the harbour.');
+  });
+});
+
+describe('chat panel: token probabilities (integration)', function () {
+  this.timeout(60_000);
+  let server: ProviderTestServer;
+
+  afterEach(async () => {
+    const hook = await chat();
+    await hook.session.idle();
+    await server.close();
+    await resetUserSettings();
+  });
+
+  it('asks the chat route for top_logprobs and posts the reply’s tokens with the probabilities the server sent', async () => {
+    const hook = await chat();
+    server = await serverAsInfermatic({ script: SCRIPT });
+    await setUserSetting('inkwell.probabilities.topK', 3);
+    await (await inkwell()).probabilities.support.forget();
+    hook.view.receive({ type: 'newChat' });
+    const rec = record(hook);
+    try {
+      await send(hook, 'Name the town.');
+      await hook.session.idle();
+      const request = generationRequests(server).at(-1)!;
+      assert.equal(request.body.logprobs, true);
+      assert.equal(request.body.top_logprobs, 3);
+      const message = rec.posted.find((m) => m.type === 'probabilities');
+      assert.ok(message && message.type === 'probabilities', 'no probabilities were posted');
+      const [, reply] = lastMessages(hook);
+      assert.equal(message.messageId, reply.id);
+      assert.equal(message.text, reply.text);
+      assert.equal(message.tokens.map((t) => t.text).join(''), SCRIPT.join(''));
+      // The server's own numbers for this request (its model of the wire, apart from Inkwell's parser).
+      const spec = logprobsSpecFor(server.flavor, 'chat', {}, 3, logprobsSeed(String(request.body.model), messagesText(request.body.messages)));
+      const sent = planLogprobs([SCRIPT], spec, false).tokens[0];
+      assert.deepEqual(
+        message.tokens.map((t) => t.p.toFixed(6)),
+        sent.map((t) => Math.exp(t.logprob).toFixed(6)),
+      );
+    } finally {
+      rec.dispose();
+    }
   });
 });

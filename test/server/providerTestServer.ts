@@ -290,7 +290,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-function messagesText(messages: unknown): string {
+export function messagesText(messages: unknown): string {
   if (!Array.isArray(messages)) return '';
   const parts: string[] = [];
   for (const m of messages) {

@@ -247,3 +247,39 @@ describe('chat controller (plain mocha, fake host)', () => {
     assert.strictEqual(chat.probe(), probe);
   });
 });
+
+describe('chat controller: token probabilities of a reply', () => {
+  const token = (text: string, offset: number, p: number) => ({ text, offset, token: text, logprob: Math.log(p), top: [{ text, logprob: Math.log(p) }] });
+
+  it('asks with the setting’s K, posts the finished reply’s tokens for its text, and posts them again to a page drawn anew', async () => {
+    const { chat, model, posted, clock } = setup({
+      settings: () => ({ chatSystemPrompt: 'You help a novelist.', sampling: { temperature: 0.8, max_tokens: 300 }, probabilitiesTopK: 5 }),
+    });
+    void chat.handle({ type: 'send', requestId: 'r1', text: 'Name the inn.' });
+    await settle();
+    assert.strictEqual(model.requests[0].topLogprobs, 5);
+    model.text('The Salt');
+    model.end({ probabilities: [token('The', 0, 0.9), token(' Salt', 3, 0.05)] });
+    await clock.advance(100);
+    const [message] = ofType(posted, 'probabilities');
+    const reply = ofType(posted, 'conversation').at(-1)!.conversation.messages[1];
+    assert.strictEqual(message.messageId, reply.id);
+    assert.strictEqual(message.text, 'The Salt');
+    assert.deepStrictEqual(message.tokens.map((t) => [t.text, t.band]), [['The', 'sure'], [' Salt', 'low']]);
+    const before = ofType(posted, 'probabilities').length;
+    // The panel hidden and shown again: a new page connects.
+    chat.connect((m) => posted.push(m));
+    assert.strictEqual(ofType(posted, 'probabilities').length, before + 1, 'a page drawn again gets them again');
+  });
+
+  it('a reply without probabilities posts none', async () => {
+    const { chat, model, posted, clock } = setup();
+    void chat.handle({ type: 'send', requestId: 'r1', text: 'Name the inn.' });
+    await settle();
+    assert.strictEqual(model.requests[0].topLogprobs, undefined);
+    model.text('The Salt');
+    model.end();
+    await clock.advance(100);
+    assert.deepStrictEqual(ofType(posted, 'probabilities'), []);
+  });
+});

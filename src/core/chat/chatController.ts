@@ -259,6 +259,7 @@ export class ChatController {
 
   private postConversation(): void {
     this.post(this.conversationMessage());
+    this.replies.postProbabilities();
   }
 
   private configView(): PanelConfig {

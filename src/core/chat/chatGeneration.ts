@@ -7,6 +7,7 @@ import { assertNever } from '../protocol/chatProtocol';
 import { applyPreset, findPreset } from './samplingPresets';
 import type { ChatHost, ChatModel, ChatTarget, ChatTimers } from './chatPorts';
 import { ChatTurn, Conversation, ReplyAlternative, modelMessages } from './transcript';
+import type { GeneratedToken } from '../logprobs/choiceLogprobs';
 
 /** Streamed text goes to the page in batches this far apart. */
 export const STREAM_FLUSH_MS = 30;
@@ -25,6 +26,8 @@ export interface ReplyOutlet {
   turnChanged(): void;
   /** The conversation should be written to storage (throttled by the caller's clock). */
   save(): void;
+  /** The reply came with its tokens' probabilities. */
+  probabilities?(tokens: readonly GeneratedToken[]): void;
 }
 
 export interface ReplyJob {
@@ -95,6 +98,7 @@ export async function generateReply(job: ReplyJob, deps: { host: ChatHost; model
     sampling,
     messages,
     signal: job.signal,
+    topLogprobs: settings.probabilitiesTopK,
     onText: (index, text) => {
       if (index !== 0 || !text) return;
       pending += text;
@@ -103,6 +107,7 @@ export async function generateReply(job: ReplyJob, deps: { host: ChatHost; model
   });
   if (flushTimer !== undefined) timers.clearTimeout(flushTimer);
   flush();
+  if (result.probabilities?.length) out.probabilities?.(result.probabilities);
   if (result.foldedSystemPrompt) alternative.foldedSystemPrompt = true;
   host.log(`Chat: ${target.model} ${result.outcome}, ${result.tokens} pieces${result.foldedSystemPrompt ? ', system prompt folded' : ''}`);
   switch (result.outcome) {

@@ -5,6 +5,7 @@ import type { ProviderError } from '../errors/providerError';
 import type { SamplingSettings } from '../providers/samplingParams';
 import type { ChatMessage } from '../requests/buildRequest';
 import type { ChatStore, Conversation } from './transcript';
+import type { GeneratedToken } from '../logprobs/choiceLogprobs';
 
 /** The provider and model a request goes to, by id (the glue resolves the profile). */
 export interface ChatTarget {
@@ -27,6 +28,8 @@ export interface ChatGenerationRequest {
   messages: ChatMessage[];
   signal: AbortSignal;
   onText(index: number, text: string): void;
+  /** Ask for each token's top K alternatives (0 or absent: not asked). */
+  topLogprobs?: number;
 }
 
 export interface ChatGenerationResult {
@@ -34,6 +37,8 @@ export interface ChatGenerationResult {
   error?: ProviderError;
   tokens: number;
   foldedSystemPrompt: boolean;
+  /** The reply's tokens with their probabilities, when asked and the provider gave them. */
+  probabilities?: readonly GeneratedToken[];
 }
 
 export interface ChatModel {
@@ -52,7 +57,7 @@ export interface ChatHost {
   /** The error for the writer: the provider's words, a next step, never a key. */
   describeError(error: unknown): string;
   /** The window's chat settings, read when needed (the chat is about no one document). */
-  settings(): { chatSystemPrompt: string; sampling: SamplingSettings };
+  settings(): { chatSystemPrompt: string; sampling: SamplingSettings; probabilitiesTopK?: number };
   /** The story folder's memory, the lore the conversation activates and the author's note, for after the system prompt. */
   storyContext?(conversation: string, target: ChatTarget): Promise<string>;
 }

@@ -7,6 +7,7 @@ import { generateReply } from './chatGeneration';
 import type { ChatHost, ChatModel, ChatProviders, ChatTimers } from './chatPorts';
 import { isShown, regenerateReply, shownAlternative, showAlternative, syncShown } from './replyAlternatives';
 import { ChatTurn, Conversation, ChatStore, addExchange, editAndResend, findTurn, turnView } from './transcript';
+import { ReplyProbabilities } from './replyProbabilities';
 
 interface Running {
   requestId: string;
@@ -32,8 +33,14 @@ export interface RepliesContext {
 
 export class ChatReplies {
   private running: Running | undefined;
+  private readonly probabilities = new ReplyProbabilities();
 
   constructor(private readonly context: RepliesContext) {}
+
+  /** The kept token probabilities of the current conversation's replies, for a page drawn again. */
+  postProbabilities(): void {
+    for (const message of this.probabilities.for(this.current.messages.map((m) => m.id))) this.context.post(message);
+  }
 
   get isRunning(): boolean {
     return this.running !== undefined;
@@ -151,6 +158,7 @@ export class ChatReplies {
         syncShown(reply);
         context.save(conversation);
       },
+      probabilities: (tokens) => context.post(this.probabilities.remember(reply.id, alternative.text, tokens)),
     }).finally(() => {
       this.running = undefined;
       syncShown(reply);

@@ -19,13 +19,13 @@ export function bandOf(logprob: number): Band {
   return 'sure';
 }
 
-/** "62.1%", "0.4%", "<0.1%", "100%": enough digits to tell close alternatives apart. */
+/** "62.1%", "5%", "0.4%", "<0.1%", "100%": enough digits to tell close alternatives apart. */
 export function percent(p: number): string {
   if (!(p > 0)) return '0%';
   const pc = p * 100;
   if (pc < 0.1) return '<0.1%';
   if (pc >= 99.95) return pc >= 100 ? '100%' : '>99.9%';
-  return `${pc < 10 ? pc.toFixed(1) : pc.toFixed(1).replace(/\.0$/, '')}%`;
+  return `${pc.toFixed(1).replace(/\.0$/, '')}%`;
 }
 
 export const probability = (logprob: number): number => (Number.isFinite(logprob) ? Math.min(1, Math.exp(logprob)) : 0);

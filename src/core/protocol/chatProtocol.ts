@@ -78,6 +78,19 @@ export interface TokenInfo {
   context: number;
 }
 
+/** One token of a reply with its probabilities, as the page shows it (the editor's hover, in the panel). */
+export interface PageToken {
+  /** The reply text this token contributed. */
+  text: string;
+  /** Its probability, 0–1. */
+  p: number;
+  band: 'low' | 'middle' | 'high' | 'sure';
+  /** The top choices best first, whitespace made visible; the chosen one marked. */
+  rows: { shown: string; p: number; chosen: boolean }[];
+  /** What the listed choices leave, when they are a distribution. */
+  others?: number;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Extension → webview
 
@@ -90,7 +103,9 @@ export type ExtensionToWebview =
   | { type: 'tokens'; tokens: TokenInfo | undefined }
   | { type: 'attachPassage'; passage: Passage }
   | { type: 'focusInput' }
-  | { type: 'notice'; text: string };
+  | { type: 'notice'; text: string }
+  /** A reply's tokens and their probabilities, for the reply whose text is `text` (another alternative has none). */
+  | { type: 'probabilities'; messageId: string; text: string; tokens: PageToken[] };
 
 /**
  * What the extension embeds in the page's HTML (a non-executable JSON block) so the page can paint
