@@ -50,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): InkwellTestApi | und
     context.subscriptions.push(storyFolders, prompts, alternatives, probabilities, writing, tint, registerTokenHover(probabilities.records), tokenStatus, contextView.watch, contextView);
     const chat = registerChat(context, services, storyFolders, probabilities);
     registerCommands(context, createCommands({ services, writing, alternatives, chat, tokenStatus, contextView, storyFolders, probabilities, reroll }));
-    registerModelStatusItem(context, services);
+    registerModelStatusItem(context, services, probabilities.support);
     registerWalkthroughContext(context, services);
     registerLoreLanguageFeatures(context, storyFolders);
     return context.extensionMode === vscode.ExtensionMode.Test ? { services, tokenStatus, alternatives, prompts, contextView, probabilities, reroll, tint, workspaceState: context.workspaceState } : undefined;

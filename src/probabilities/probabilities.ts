@@ -44,5 +44,6 @@ export class Probabilities implements vscode.Disposable {
 
   dispose(): void {
     this.records.dispose();
+    this.support.dispose();
   }
 }

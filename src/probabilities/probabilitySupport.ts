@@ -16,7 +16,13 @@ const MAX_KEPT = 200;
 
 type Known = Exclude<LogprobsVerdict, 'undecided'>;
 
-export class ProbabilitySupport {
+const SAID: Record<Known, string> = { given: 'given', ignored: 'not sent (the provider ignores the request)', refused: 'refused by the provider' };
+
+export class ProbabilitySupport implements vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  /** A provider's verdict changed (or all were forgotten). */
+  readonly onDidChange = this.changeEmitter.event;
+
   constructor(
     private readonly storage: vscode.Memento,
     private readonly log: Log,
@@ -40,6 +46,12 @@ export class ProbabilitySupport {
     return this.all()[this.key(target)];
   }
 
+  /** The verdict in words, for the model's status item; undefined before the model was asked. */
+  describe(target: ActiveTarget): string | undefined {
+    const v = this.verdict(target);
+    return v && SAID[v];
+  }
+
   /** How many alternatives to ask for with this target: 0 when off, or when it refused them before. */
   topKFor(target: ActiveTarget, topK: number): number {
     return topK > 0 && this.verdict(target) !== 'refused' ? topK : 0;
@@ -61,6 +73,7 @@ export class ProbabilitySupport {
     all[key] = verdict;
     const kept = Object.entries(all).slice(-MAX_KEPT);
     await this.storage.update(STORE_KEY, Object.fromEntries(kept));
+    if (verdict !== before) this.changeEmitter.fire();
     if (verdict === before || verdict === 'given') return;
     const who = `${target.profile.label} (${target.model})`;
     const what =
@@ -75,5 +88,10 @@ export class ProbabilitySupport {
   /** The writer turned probabilities on: every provider gets asked again. */
   async forget(): Promise<void> {
     await this.storage.update(STORE_KEY, undefined);
+    this.changeEmitter.fire();
+  }
+
+  dispose(): void {
+    this.changeEmitter.dispose();
   }
 }
