@@ -24,7 +24,8 @@ export class ProbabilityTint implements vscode.Disposable {
         backgroundColor: new vscode.ThemeColor(`inkwell.probability.${band}`),
         borderColor: new vscode.ThemeColor(`inkwell.probability.${band}Border`),
         borderStyle: BORDER_STYLE[band],
-        borderWidth: '0 0 1px 0',
+        // Two pixels: in high contrast the cursor line's own 1px border would hide one.
+        borderWidth: '0 0 2px 0',
       });
     this.types = { low: type('low'), middle: type('middle'), high: type('high') };
     this.disposables.push(
