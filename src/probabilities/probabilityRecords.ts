@@ -88,8 +88,12 @@ export class ProbabilityRecords implements vscode.Disposable {
     const key = e.document.uri.toString();
     const list = this.byDocument.get(key);
     if (!list || e.contentChanges.length === 0) return;
+    // Text written after a generation (a stream going on below it, the writer typing on) moves and drops
+    // nothing: no new ranges, and no tint sent again for nothing.
+    const touched = list.filter((g) => g.placed.length > 0 && e.contentChanges.some((c) => c.rangeOffset < g.placed[g.placed.length - 1].end));
+    if (touched.length === 0) return;
     // The changes in the order the event lists them, each against the text the ones before it left.
-    for (const g of list) g.placed = invalidate(g.placed, e.contentChanges);
+    for (const g of touched) g.placed = invalidate(g.placed, e.contentChanges);
     const kept = list.filter((g) => g.placed.length > 0);
     if (kept.length) this.byDocument.set(key, kept);
     else this.byDocument.delete(key);
