@@ -7,9 +7,13 @@ import { ChoiceLogprobs, GeneratedToken } from '../core/logprobs/choiceLogprobs'
 import { PlacedToken, placeTokens } from '../core/logprobs/documentTokens';
 import { normalizeEol } from '../continueWriting/streamingInsertion';
 
+/** Tokens are built as they come, this many at a time, so that the end of a long stream is not one long block. */
+const BUILD_EVERY = 256;
+
 export class ProbabilityCapture {
   private readonly choice = new ChoiceLogprobs();
   private inserted = '';
+  private built = 0;
 
   constructor(readonly topK: number) {}
 
@@ -19,7 +23,13 @@ export class ProbabilityCapture {
   }
 
   logprobs(index: number, raw: Record<string, unknown>): void {
-    if (index === 0) this.choice.addLogprobs(raw);
+    if (index !== 0) return;
+    this.choice.addLogprobs(raw);
+    // The list keeps the tokens it made while their spans hold: asking now and then spreads the work.
+    if (this.choice.tokenCount - this.built >= BUILD_EVERY) {
+      this.built = this.choice.tokenCount;
+      this.choice.tokens();
+    }
   }
 
   /** What went to the document for the first choice (the seam joiner's output). */
