@@ -12,37 +12,21 @@
 // own Markdown extension parses a whole .md file on every keystroke in the same host (hundreds of ms at
 // 150k words), which would hide Inkwell's figure; INKWELL_BENCH_MARKDOWN=1 makes it manuscript.md instead.
 // INKWELL_BENCH_PROFILE=/abs/file.cpuprofile writes a CPU profile of the extension host over the typing.
-import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as readline from 'readline';
 import { runTests } from '@vscode/test-electron';
 import { vscodeExecutable } from '../test/host/vscodeExecutable';
 import type { ContextViewFigures } from './host/contextViewHost';
 import { median } from './median';
+import { buildForBench, repoRoot, startBenchServer } from './benchSetup';
 
-const repoRoot = path.resolve(__dirname, '../..');
 const KEY = 'bench-key';
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms`;
 
-function build(): void {
-  const profile = process.env.INKWELL_BENCH_PROFILE;
-  const built = spawnSync(process.execPath, ['esbuild.js', ...(profile ? [] : ['--production'])], { cwd: repoRoot, encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`node esbuild.js failed:\n${built.stdout}${built.stderr}`);
-  if (profile) fs.copyFileSync(path.join(repoRoot, 'dist', 'extension.js.map'), `${profile}.map`);
-}
-
 async function main(): Promise<void> {
-  build();
-  const cli = path.join(repoRoot, 'out', 'test', 'server', 'cli.js');
-  const server = spawn(process.execPath, [cli, '--flavor', 'litellm', '--key', KEY, '--lifetime-ms', String(30 * 60_000), '--exit-with-stdin'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: server.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
-    server.once('exit', (code) => reject(new Error(`the provider test server exited with ${code}`)));
-  });
+  buildForBench();
+  const { url, server } = await startBenchServer(KEY);
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inkwell-bench-context-'));
   const resultFile = path.join(tempDir, 'result.json');
   const workspace = path.join(tempDir, 'workspace');

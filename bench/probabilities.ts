@@ -17,17 +17,15 @@
 // The provider test server runs in a process of its own (out/test/server/cli.js); bench/host/
 // probabilitiesHost.ts runs in the extension host (code-server + headless Chromium, or a desktop VS Code
 // named by INKWELL_VSCODE_EXECUTABLE). INKWELL_BENCH_RUNS: lag runs of each kind (default 5).
-import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as readline from 'readline';
 import { runTests } from '@vscode/test-electron';
 import { vscodeExecutable } from '../test/host/vscodeExecutable';
 import type { LagRun, LagVariant, ProbabilitiesFigures } from './host/probabilitiesHost';
 import { median } from './median';
+import { buildForBench, repoRoot, startBenchServer } from './benchSetup';
 
-const repoRoot = path.resolve(__dirname, '../..');
 /** As bench/host/probabilitiesHost.ts runs them (that module needs the vscode module: types only from it here). */
 const LAG_VARIANTS: readonly LagVariant[] = ['without', 'with', 'withoutEarlier', 'withEarlier'];
 const KEY = 'bench-key';
@@ -37,13 +35,6 @@ const ms = (value: number | undefined) => (value === undefined ? '-' : `${value 
 function pct(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((q / 100) * sorted.length) - 1))];
-}
-
-function build(): void {
-  const profile = process.env.INKWELL_BENCH_PROFILE;
-  const built = spawnSync(process.execPath, ['esbuild.js', ...(profile ? [] : ['--production'])], { cwd: repoRoot, encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`node esbuild.js failed:\n${built.stdout}${built.stderr}`);
-  if (profile) fs.copyFileSync(path.join(repoRoot, 'dist', 'extension.js.map'), `${profile}.map`);
 }
 
 function table(rows: string[][]): string[] {
@@ -119,15 +110,8 @@ function report(f: ProbabilitiesFigures): void {
 }
 
 async function main(): Promise<void> {
-  build();
-  const cli = path.join(repoRoot, 'out', 'test', 'server', 'cli.js');
-  const server = spawn(process.execPath, [cli, '--flavor', 'litellm', '--key', KEY, '--lifetime-ms', String(30 * 60_000), '--exit-with-stdin'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: server.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
-    server.once('exit', (code) => reject(new Error(`the provider test server exited with ${code}`)));
-  });
+  buildForBench();
+  const { url, server } = await startBenchServer(KEY);
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inkwell-bench-probabilities-'));
   const resultFile = path.join(tempDir, 'result.json');
   const workspace = path.join(tempDir, 'workspace');

@@ -5,10 +5,10 @@
 // comparison, how long each update takes after the pause, and the synchronous steps on their own.
 // Writes JSON to INKWELL_BENCH_RESULT_FILE.
 import * as fs from 'fs';
-import * as inspector from 'inspector';
 import { monitorEventLoopDelay, performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import type { InkwellTestApi } from '../../src/extension';
+import { profiled } from './cpuProfile';
 import { isEmptySnapshot } from '../../src/core/story/contextSnapshot';
 import { renderContextFragment } from '../../src/core/story/contextViewHtml';
 
@@ -143,25 +143,6 @@ async function blocked<T>(body: () => Promise<T>): Promise<{ value: T; longestMs
   }
 }
 
-async function profiled<T>(file: string | undefined, body: () => Promise<T>): Promise<T> {
-  if (!file) return body();
-  const session = new inspector.Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 100 });
-  await post('Profiler.start');
-  try {
-    return await body();
-  } finally {
-    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-    fs.writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-    log(`CPU profile written to ${file}`);
-  }
-}
-
 export async function run(): Promise<void> {
   if (!SERVER) throw new Error('INKWELL_BENCH_SERVER is not set: run this through bench/contextView.ts');
   const api = await vscode.extensions.getExtension<InkwellTestApi | undefined>('inkwell.inkwell')!.activate();
@@ -221,7 +202,7 @@ export async function run(): Promise<void> {
       await Promise.race([untilUpdated ? updated : sleep(500), sleep(20_000)]);
     }
   };
-  const typing = await profiled(process.env.INKWELL_BENCH_PROFILE, () => blocked(() => typeBursts(true)));
+  const typing = await profiled(process.env.INKWELL_BENCH_PROFILE, () => blocked(() => typeBursts(true)), log);
   subscription.dispose();
 
   const fragmentMs: number[] = [];

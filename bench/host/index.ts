@@ -15,10 +15,10 @@
 //   swaps, alternatives — bench/host/alternativesBench.ts
 import * as fs from 'fs';
 import * as http from 'http';
-import * as inspector from 'inspector';
 import { monitorEventLoopDelay, performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import type { InkwellTestApi } from '../../src/extension';
+import { profiled } from './cpuProfile';
 import type { BenchResults, GenerationTiming, OverheadPair, RateFigures } from './results';
 import { alternativesFigures, swapLatency } from './alternativesBench';
 import {
@@ -130,25 +130,6 @@ async function editRoundTrips(editor: vscode.TextEditor): Promise<BenchResults['
   return { smallMs: small, largeMs: large, commandMs: command };
 }
 
-/** A CPU profile of the extension host over one Continue Writing, for INKWELL_BENCH_PROFILE. */
-async function profiled<T>(file: string, body: () => Promise<T>): Promise<T> {
-  const session = new inspector.Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 100 });
-  await post('Profiler.start');
-  try {
-    return await body();
-  } finally {
-    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-    fs.writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-    log(`CPU profile written to ${file}`);
-  }
-}
-
 function describe(g: GenerationTiming): string {
   const span = (from: number, to: number) => `${(to - from).toFixed(1)} ms`;
   return (
@@ -175,7 +156,7 @@ async function overhead(
   await rawRead(recorded);
   const profileFile = process.env.INKWELL_BENCH_PROFILE;
   if (profileFile && !scenario) {
-    const timing = await profiled(profileFile, () => timedContinueWriting(editor));
+    const timing = await profiled(profileFile, () => timedContinueWriting(editor), log);
     log(`profiled run: ${describe(timing)}`);
     await restore(editor, original);
   }
@@ -274,7 +255,7 @@ async function lag(editor: vscode.TextEditor, runs: number): Promise<BenchResult
       const profileFile = process.env.INKWELL_BENCH_PROFILE;
       const generation =
         profileFile && !scenario && i === 0
-          ? await profiled(profileFile.replace(/(\.cpuprofile)?$/, '-lag.cpuprofile'), () => timedContinueWriting(editor, { lag: true }))
+          ? await profiled(profileFile.replace(/(\.cpuprofile)?$/, '-lag.cpuprofile'), () => timedContinueWriting(editor, { lag: true }), log)
           : await timedContinueWriting(editor, { lag: true });
       await restore(editor, original);
       if (generation.lag) into.push(generation.lag);

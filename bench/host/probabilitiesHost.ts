@@ -17,11 +17,11 @@
 import * as dc from 'diagnostics_channel';
 import * as fs from 'fs';
 import * as http from 'http';
-import * as inspector from 'inspector';
 import type { Socket } from 'net';
 import { monitorEventLoopDelay, performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import type { InkwellTestApi } from '../../src/extension';
+import { profiled } from './cpuProfile';
 import { tokenHover } from '../../src/probabilities/probabilityHover';
 import type { LagFigures } from './results';
 import { KEY, SERVER, instrument, lagFigures, restore, setScenario, sleep, timedContinueWriting } from './timedRun';
@@ -158,25 +158,6 @@ function cpuWatch() {
       return read();
     },
   };
-}
-
-async function profiled<T>(file: string | undefined, body: () => Promise<T>): Promise<T> {
-  if (!file) return body();
-  const session = new inspector.Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 100 });
-  await post('Profiler.start');
-  try {
-    return await body();
-  } finally {
-    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-    fs.writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-    log(`CPU profile written to ${file}`);
-  }
 }
 
 /**
@@ -427,7 +408,7 @@ async function lagRun(api: InkwellTestApi, document: vscode.TextDocument, varian
   probes.finishMs = undefined;
   probes.onLogprobs.ms = 0;
   probes.onLogprobs.calls = 0;
-  const timing = await profiled(profileFile, () => streamedContinueWriting(editor));
+  const timing = await profiled(profileFile, () => streamedContinueWriting(editor), log);
   if (profileFile) log(`${profileFile}: first byte, command done, 150 ms after at ${timing.window} µs (monotonic)`);
   const generations = api.probabilities.records.generations(editor.document.uri);
   const recorded = generations.length > before ? (generations.at(-1)?.placed.length ?? 0) : 0;

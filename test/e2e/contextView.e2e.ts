@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startProviderTestServer, type ProviderTestServer } from '../server/providerTestServer';
-import { useWorkbench } from './harness';
+import { pickColorTheme, useWorkbench } from './harness';
 
 
 const KEY = 'e2e-key';
@@ -34,18 +34,14 @@ function viewFrame(page: Page): FrameLocator {
 
 /** Picks a colour theme through the palette, as a writer does, and waits for the view's page to take it. */
 async function chooseTheme(page: Page, theme: string, kind: string): Promise<void> {
-  const quick = page.locator('.quick-input-widget');
   await page.keyboard.press('Escape');
   await page.locator(`${EDITOR} .view-lines`).first().click();
-  await page.keyboard.press('F1');
-  await quick.locator('input.input').fill('>Preferences: Color Theme');
-  await quick.locator('.monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first().click();
-  await quick.locator('input.input').fill(theme);
-  await quick.locator('.monaco-list-row.focused', { hasText: new RegExp(`^${theme}`) }).first().waitFor({ timeout: UI_WAIT_MS });
-  await page.keyboard.press('Enter');
+  await pickColorTheme(page, theme, UI_WAIT_MS);
   // VS Code puts the theme kind on the webview's body.
-  await viewFrame(page).locator(`body.${kind}`).waitFor({ state: 'attached', timeout: UI_WAIT_MS });
-  await page.waitForTimeout(300);
+  const body = viewFrame(page).locator(`body.${kind}`);
+  await body.waitFor({ state: 'attached', timeout: UI_WAIT_MS });
+  // The page's colours follow the class on its next frames: wait for two to be painted.
+  await body.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
 }
 
 describe('What the model sees (e2e)', function () {

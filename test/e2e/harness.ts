@@ -230,3 +230,17 @@ export function useWorkbench(options: WorkbenchFixtureOptions = {}): E2eWorkbenc
     waitForLog: (pattern, timeoutMs) => current().waitForLog(pattern, timeoutMs),
   };
 }
+
+/**
+ * Chooses a colour theme through the command palette, as a writer does. The caller waits for its own
+ * sign that the theme is on (the workbench's class, a webview's body class).
+ */
+export async function pickColorTheme(page: Page, theme: string, waitMs = 20_000): Promise<void> {
+  const quick = page.locator('.quick-input-widget');
+  await page.keyboard.press('F1');
+  await quick.locator('input.input').fill('>Preferences: Color Theme');
+  await quick.locator('.monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first().click();
+  await quick.locator('input.input').fill(theme);
+  await quick.locator('.monaco-list-row.focused', { hasText: new RegExp(`^${theme}`) }).first().waitFor({ timeout: waitMs });
+  await page.keyboard.press('Enter');
+}

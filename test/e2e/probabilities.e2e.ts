@@ -12,7 +12,7 @@ import { percent, probability } from '../../src/core/logprobs/probabilityBands';
 import { visibleToken } from '../../src/core/logprobs/tokenHover';
 import { waitFor } from '../waitFor';
 import { repoRoot } from '../host/codeServerHost';
-import { useWorkbench } from './harness';
+import { pickColorTheme, useWorkbench } from './harness';
 import { EDITOR, cursorAfter, editorText, words } from './editorDom';
 
 const KEY = 'e2e-key';
@@ -231,16 +231,10 @@ async function hoverAt(page: Page, point: { x: number; y: number }) {
 
 /** Picks a colour theme through the palette and waits for the workbench to wear it. */
 async function chooseTheme(page: Page, theme: string, workbenchClass: string): Promise<void> {
-  const quick = page.locator('.quick-input-widget');
   await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  await quick.locator('input.input').fill('>Preferences: Color Theme');
-  await quick.locator('.monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first().click();
-  await quick.locator('input.input').fill(theme);
-  await quick.locator('.monaco-list-row.focused', { hasText: new RegExp(`^${theme}`) }).first().waitFor({ timeout: UI_WAIT_MS });
-  await page.keyboard.press('Enter');
+  await pickColorTheme(page, theme, UI_WAIT_MS);
   await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ state: 'attached', timeout: UI_WAIT_MS });
-  await quick.waitFor({ state: 'hidden', timeout: UI_WAIT_MS });
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: UI_WAIT_MS });
 }
 
 describe('Token probabilities (e2e)', function () {
