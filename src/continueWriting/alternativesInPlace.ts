@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { AlternativeSet } from '../core/alternatives/alternativeSet';
 import { KeptSpot, keepSpots, readKeptSpots } from '../core/alternatives/keptAlternatives';
 import { normalizeEol } from './streamingInsertion';
+import { alternativeLenses } from './alternativeLenses';
 
 /** Makes one more alternative at the spot; `onText` gets its text as it arrives, joined at the seam. */
 export type MoreAlternatives = (signal: AbortSignal, onText: (text: string) => void) => Promise<{ ok: boolean; error?: string }>;
@@ -131,23 +132,7 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const spot = this.spots.get(document.uri.toString());
-    if (!spot || spot.document !== document) return [];
-    const at = new vscode.Range(document.positionAt(spot.start), document.positionAt(spot.start));
-    const args = [document.uri];
-    const streaming = spot.set.items.filter((a) => a.state === 'streaming').length;
-    const failures = spot.set.failures();
-    return [
-      new vscode.CodeLens(at, { title: '$(chevron-left)', tooltip: 'Previous alternative (Alt+[)', command: 'inkwell.previousAlternative', arguments: args }),
-      new vscode.CodeLens(at, {
-        title: `${spot.set.label()}${streaming ? ` · ${streaming} coming` : ''}${failures.length ? ` · ${failures.length} failed` : ''}`,
-        tooltip: failures.length ? failures.join('\n') : undefined,
-        command: '',
-      }),
-      new vscode.CodeLens(at, { title: '$(chevron-right)', tooltip: 'Next alternative (Alt+]); past the last, a new one', command: 'inkwell.nextAlternative', arguments: args }),
-      new vscode.CodeLens(at, { title: 'Retry', tooltip: 'One more alternative here', command: 'inkwell.retryAlternative', arguments: args }),
-      new vscode.CodeLens(at, { title: 'Keep', command: 'inkwell.keepAlternative', arguments: args }),
-      new vscode.CodeLens(at, { title: 'Discard', tooltip: 'Put back what was there', command: 'inkwell.discardAlternatives', arguments: args }),
-    ];
+    return spot && spot.document === document ? alternativeLenses(document, spot.start, spot.set) : [];
   }
 
   /** The gathering made progress (more text, an alternative ended): the CodeLens count changes. */
