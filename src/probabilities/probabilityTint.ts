@@ -2,7 +2,7 @@
 // decoration type per band, in theme colours that the manifest defines for light, dark and both
 // high-contrast themes (there a border, as backgrounds are not used for meaning).
 import * as vscode from 'vscode';
-import { BANDS, Band, bandOf } from '../core/logprobs/probabilityBands';
+import { BANDS, Band, TINT_UNDERLINE_WIDTH, bandOf } from '../core/logprobs/probabilityBands';
 import { Settings } from '../settings';
 import type { ProbabilityRecords } from './probabilityRecords';
 
@@ -24,8 +24,7 @@ export class ProbabilityTint implements vscode.Disposable {
         backgroundColor: new vscode.ThemeColor(`inkwell.probability.${band}`),
         borderColor: new vscode.ThemeColor(`inkwell.probability.${band}Border`),
         borderStyle: BORDER_STYLE[band],
-        // Two pixels: in high contrast the cursor line's own 1px border would hide one.
-        borderWidth: '0 0 2px 0',
+        borderWidth: `0 0 ${TINT_UNDERLINE_WIDTH} 0`,
       });
     this.types = { low: type('low'), middle: type('middle'), high: type('high') };
     this.disposables.push(

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Locator, Page } from 'playwright-core';
 import { startProviderTestServer, logprobsSeed, logprobsSpecFor, planLogprobs, type ProviderTestServer, type SampledToken } from '../server/providerTestServer';
-import { percent, probability } from '../../src/core/logprobs/probabilityBands';
+import { TINT_UNDERLINE_WIDTH, percent, probability } from '../../src/core/logprobs/probabilityBands';
 import { visibleToken } from '../../src/core/logprobs/tokenHover';
 import { waitFor } from '../waitFor';
 import { repoRoot } from '../host/codeServerHost';
@@ -62,7 +62,7 @@ interface TintReading {
  */
 async function readTint(page: Page): Promise<TintReading> {
   return page.evaluate(
-    ({ editor, styles }) => {
+    ({ editor, styles, width }) => {
       const root = document.querySelector('.monaco-workbench')!;
       const looks = (el: Element) => {
         const s = getComputedStyle(el);
@@ -74,7 +74,7 @@ async function readTint(page: Page): Promise<TintReading> {
         probe.style.backgroundColor = `var(--vscode-inkwell-probability-${band})`;
         probe.style.borderStyle = style;
         probe.style.borderColor = `var(--vscode-inkwell-probability-${band}Border)`;
-        probe.style.borderWidth = '0 0 1px 0';
+        probe.style.borderWidth = `0 0 ${width} 0`;
         root.appendChild(probe);
         bands[looks(probe)] = band;
         probe.remove();
@@ -115,7 +115,7 @@ async function readTint(page: Page): Promise<TintReading> {
         seen: [...seen],
       };
     },
-    { editor: EDITOR, styles: BAND_STYLE },
+    { editor: EDITOR, styles: BAND_STYLE, width: TINT_UNDERLINE_WIDTH },
   );
 }
 
@@ -175,6 +175,9 @@ type ThemeKind = 'dark' | 'light' | 'highContrast' | 'highContrastLight';
  * the editor) cannot pass for one that is.
  */
 async function assertManifestColours(page: Page, kind: ThemeKind): Promise<void> {
+  // The workbench can paint before it wears the theme the settings name: wait for the theme's class.
+  const themeClass: Record<ThemeKind, string> = { dark: 'vs-dark', light: 'vs', highContrast: 'hc-black', highContrastLight: 'hc-light' };
+  await page.locator(`.monaco-workbench.${themeClass[kind]}`).waitFor({ state: 'attached', timeout: UI_WAIT_MS });
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as {
     contributes: { colors: { id: string; defaults: Record<ThemeKind, string> }[] };
   };

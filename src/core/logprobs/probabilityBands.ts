@@ -12,6 +12,12 @@ const BOUNDS: [number, Band][] = [
   [0.8, 'high'],
 ];
 
+/**
+ * The tint's underline (its colour is transparent outside high-contrast themes). Two pixels: in high
+ * contrast the cursor line's own 1px border would hide one.
+ */
+export const TINT_UNDERLINE_WIDTH = '2px';
+
 export function bandOf(logprob: number): Band {
   const p = Math.exp(logprob);
   if (!(p >= 0)) return 'low'; // NaN: nothing is known of it
