@@ -26,3 +26,21 @@ export async function startBenchServer(key: string, lifetimeMs = 30 * 60_000): P
   });
   return { url, server };
 }
+
+/** After the run: the server stopped, the run's folder removed. */
+export function endBench(server: ChildProcess, tempDir: string): void {
+  server.stdin?.end();
+  server.kill();
+  fs.rmSync(tempDir, { recursive: true, force: true });
+}
+
+/** Runs a benchmark's main and exits with its outcome (the host's child processes must not keep it alive). */
+export function runMain(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

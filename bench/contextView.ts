@@ -19,7 +19,7 @@ import { runTests } from '@vscode/test-electron';
 import { vscodeExecutable } from '../test/host/vscodeExecutable';
 import type { ContextViewFigures } from './host/contextViewHost';
 import { median } from './median';
-import { buildForBench, repoRoot, startBenchServer } from './benchSetup';
+import { buildForBench, endBench, repoRoot, runMain, startBenchServer } from './benchSetup';
 
 const KEY = 'bench-key';
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms`;
@@ -60,16 +60,8 @@ async function main(): Promise<void> {
         `${ms(median(f.fragmentMs))} (${Math.round(f.fragmentChars / 1024)} KB)`,
     );
   } finally {
-    server.stdin?.end();
-    server.kill();
-    fs.rmSync(tempDir, { recursive: true, force: true });
+    endBench(server, tempDir);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -22,18 +22,13 @@ import { profiled } from './cpuProfile';
 import type { BenchResults, GenerationTiming, OverheadPair, RateFigures } from './results';
 import { alternativesFigures, swapLatency } from './alternativesBench';
 import {
+  MANUSCRIPT,
   KEY, RecordedGeneration, SERVER, instrument, lagFigures, lastGenerationRequest, oneCharacterEdit, restore, serverDurations, setScenario, sleep, timedContinueWriting, undoStops,
 } from './timedRun';
 
 const RUNS = Math.max(1, Number(process.env.INKWELL_BENCH_RUNS) || 5);
 const MODEL = 'Sao10K-L3.3-70B-Euryale-v2.3-FP8-Dynamic';
 const EXTENSION_ID = 'inkwell.inkwell';
-
-const MANUSCRIPT =
-  'The rain had been falling on Harrow Street since noon, and by the time Wren reached the ' +
-  "lamplighter's shop the gutters were running like small, impatient rivers.\n\n" +
-  'She stood under the awning and counted the lamps along the street. Eleven. There had always been ' +
-  "twelve. The one outside the chandler's was dark, its glass cracked in a shape like a closed eye.";
 
 const log = (line: string) => console.log(`bench: ${line}`);
 

@@ -24,7 +24,7 @@ import type { InkwellTestApi } from '../../src/extension';
 import { profiled } from './cpuProfile';
 import { tokenHover } from '../../src/probabilities/probabilityHover';
 import type { LagFigures } from './results';
-import { KEY, SERVER, instrument, lagFigures, restore, setScenario, sleep, timedContinueWriting } from './timedRun';
+import { KEY, MANUSCRIPT, SERVER, instrument, lagFigures, restore, setScenario, sleep, timedContinueWriting } from './timedRun';
 
 /** Node publishes each HTTP response of this process here when its headers are parsed (as timedRun.ts reads it). */
 const RESPONSE_CHANNEL = 'http.client.response.finish';
@@ -40,12 +40,6 @@ const HOVERS = 300;
 const PLAIN_HOVERS = 60;
 /** 5,000 tokens/s: the server cannot time 0.2 ms, so 50 tokens every 10 ms (as bench/host/index.ts). */
 const LAG = { tokens: 5000, tokensPerSecond: 5000, scenario: { tokenDelayMs: 10, tokensPerDelay: 50 } };
-
-const MANUSCRIPT =
-  'The rain had been falling on Harrow Street since noon, and by the time Wren reached the ' +
-  "lamplighter's shop the gutters were running like small, impatient rivers.\n\n" +
-  'She stood under the awning and counted the lamps along the street. Eleven. There had always been ' +
-  "twelve. The one outside the chandler's was dark, its glass cracked in a shape like a closed eye.";
 
 const log = (line: string) => console.log(`bench: ${line}`);
 

@@ -10,6 +10,13 @@ import type { GenerationTiming, LagFigures } from './results';
 export const SERVER = process.env.INKWELL_BENCH_SERVER ?? '';
 export const KEY = process.env.INKWELL_BENCH_KEY ?? 'bench-key';
 
+/** The passage the host benchmarks continue. */
+export const MANUSCRIPT =
+  'The rain had been falling on Harrow Street since noon, and by the time Wren reached the ' +
+  "lamplighter's shop the gutters were running like small, impatient rivers.\n\n" +
+  'She stood under the awning and counted the lamps along the street. Eleven. There had always been ' +
+  "twelve. The one outside the chandler's was dark, its glass cracked in a shape like a closed eye.";
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
