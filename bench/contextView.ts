@@ -12,14 +12,10 @@
 // own Markdown extension parses a whole .md file on every keystroke in the same host (hundreds of ms at
 // 150k words), which would hide Inkwell's figure; INKWELL_BENCH_MARKDOWN=1 makes it manuscript.md instead.
 // INKWELL_BENCH_PROFILE=/abs/file.cpuprofile writes a CPU profile of the extension host over the typing.
-import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
-import { runTests } from '@vscode/test-electron';
-import { vscodeExecutable } from '../test/host/vscodeExecutable';
 import type { ContextViewFigures } from './host/contextViewHost';
 import { median } from './median';
-import { buildForBench, endBench, repoRoot, runMain, startBenchServer } from './benchSetup';
+import { buildForBench, runInHost, runMain, startBenchServer, stopBenchServer } from './benchSetup';
 
 const KEY = 'bench-key';
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ms`;
@@ -27,26 +23,12 @@ const ms = (value: number) => `${value < 10 ? value.toFixed(1) : value.toFixed(0
 async function main(): Promise<void> {
   buildForBench();
   const { url, server } = await startBenchServer(KEY);
-  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inkwell-bench-context-'));
-  const resultFile = path.join(tempDir, 'result.json');
-  const workspace = path.join(tempDir, 'workspace');
-  fs.mkdirSync(workspace);
   try {
-    await runTests({
-      vscodeExecutablePath: vscodeExecutable(),
-      extensionDevelopmentPath: repoRoot,
-      extensionTestsPath: path.join(__dirname, 'host', 'contextViewHost.js'),
-      launchArgs: [workspace, `--user-data-dir=${path.join(tempDir, 'user-data')}`, `--extensions-dir=${path.join(tempDir, 'extensions')}`, '--disable-extensions'],
-      extensionTestsEnv: {
-        INKWELL_BENCH_SERVER: url,
-        INKWELL_BENCH_KEY: KEY,
-        INKWELL_BENCH_RESULT_FILE: resultFile,
-        ...(process.env.INKWELL_BENCH_BURSTS ? { INKWELL_BENCH_BURSTS: process.env.INKWELL_BENCH_BURSTS } : {}),
-        ...(process.env.INKWELL_BENCH_PROFILE ? { INKWELL_BENCH_PROFILE: process.env.INKWELL_BENCH_PROFILE } : {}),
-        ...(process.env.INKWELL_BENCH_MARKDOWN ? { INKWELL_BENCH_MARKDOWN: '1' } : {}),
-      },
+    const f = await runInHost<ContextViewFigures>('contextViewHost.js', { url, key: KEY }, {
+      INKWELL_BENCH_BURSTS: process.env.INKWELL_BENCH_BURSTS,
+      INKWELL_BENCH_PROFILE: process.env.INKWELL_BENCH_PROFILE,
+      INKWELL_BENCH_MARKDOWN: process.env.INKWELL_BENCH_MARKDOWN ? '1' : undefined,
     });
-    const f = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as ContextViewFigures;
     console.log(`\nbench: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, VS Code ${f.vscodeVersion}\n`);
     console.log(
       `Context view, ${f.words.toLocaleString('en-US')}-word manuscript (${f.manuscriptChars.toLocaleString('en-US')} characters, ${f.languageId}), ${f.entries.toLocaleString('en-US')} lore entries of three keys: ` +
@@ -60,7 +42,7 @@ async function main(): Promise<void> {
         `${ms(median(f.fragmentMs))} (${Math.round(f.fragmentChars / 1024)} KB)`,
     );
   } finally {
-    endBench(server, tempDir);
+    stopBenchServer(server);
   }
 }
 

@@ -17,14 +17,10 @@
 // The provider test server runs in a process of its own (out/test/server/cli.js); bench/host/
 // probabilitiesHost.ts runs in the extension host (code-server + headless Chromium, or a desktop VS Code
 // named by INKWELL_VSCODE_EXECUTABLE). INKWELL_BENCH_RUNS: lag runs of each kind (default 5).
-import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
-import { runTests } from '@vscode/test-electron';
-import { vscodeExecutable } from '../test/host/vscodeExecutable';
 import type { LagRun, LagVariant, ProbabilitiesFigures } from './host/probabilitiesHost';
 import { median } from './median';
-import { buildForBench, repoRoot, startBenchServer } from './benchSetup';
+import { buildForBench, runInHost, runMain, startBenchServer, stopBenchServer } from './benchSetup';
 
 /** As bench/host/probabilitiesHost.ts runs them (that module needs the vscode module: types only from it here). */
 const LAG_VARIANTS: readonly LagVariant[] = ['without', 'with', 'withoutEarlier', 'withEarlier'];
@@ -112,41 +108,20 @@ function report(f: ProbabilitiesFigures): void {
 async function main(): Promise<void> {
   buildForBench();
   const { url, server } = await startBenchServer(KEY);
-  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inkwell-bench-probabilities-'));
-  const resultFile = path.join(tempDir, 'result.json');
-  const workspace = path.join(tempDir, 'workspace');
-  fs.mkdirSync(workspace);
   const loadBefore = os.loadavg();
   try {
-    await runTests({
-      vscodeExecutablePath: vscodeExecutable(),
-      extensionDevelopmentPath: repoRoot,
-      extensionTestsPath: path.join(__dirname, 'host', 'probabilitiesHost.js'),
-      launchArgs: [workspace, `--user-data-dir=${path.join(tempDir, 'user-data')}`, `--extensions-dir=${path.join(tempDir, 'extensions')}`, '--disable-extensions'],
-      extensionTestsEnv: {
-        INKWELL_BENCH_SERVER: url,
-        INKWELL_BENCH_KEY: KEY,
-        INKWELL_BENCH_RESULT_FILE: resultFile,
-        // The launcher's default of 5 minutes is too short: the test server plans each 5,000-token answer
-        // with probabilities for tens of seconds before its first byte (its legacy offsets are recounted per token).
-        INKWELL_HOST_TIMEOUT_MS: process.env.INKWELL_HOST_TIMEOUT_MS ?? String(40 * 60_000),
-        ...(process.env.INKWELL_BENCH_RUNS ? { INKWELL_BENCH_RUNS: process.env.INKWELL_BENCH_RUNS } : {}),
-        ...(process.env.INKWELL_BENCH_PROFILE ? { INKWELL_BENCH_PROFILE: process.env.INKWELL_BENCH_PROFILE } : {}),
-      },
+    const f = await runInHost<ProbabilitiesFigures>('probabilitiesHost.js', { url, key: KEY }, {
+      // The launcher's default of 5 minutes is too short: the test server plans each 5,000-token answer
+      // with probabilities for tens of seconds before its first byte (its legacy offsets are recounted per token).
+      INKWELL_HOST_TIMEOUT_MS: process.env.INKWELL_HOST_TIMEOUT_MS ?? String(40 * 60_000),
+      INKWELL_BENCH_RUNS: process.env.INKWELL_BENCH_RUNS,
+      INKWELL_BENCH_PROFILE: process.env.INKWELL_BENCH_PROFILE,
     });
     console.log(`\nbench: load average before the run ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-    report(JSON.parse(fs.readFileSync(resultFile, 'utf8')) as ProbabilitiesFigures);
+    report(f);
   } finally {
-    server.stdin?.end();
-    server.kill();
-    fs.rmSync(tempDir, { recursive: true, force: true });
+    stopBenchServer(server);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -15,17 +15,14 @@
 // INKWELL_BENCH_PROFILE=/abs/file.cpuprofile writes CPU profiles of the extension host over one flat-out
 // 2,000-token Continue Writing and one 5,000-token one (…-lag.cpuprofile), for Chrome DevTools.
 // The machine's load changes these figures a lot: run it when nothing else is running.
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as readline from 'readline';
-import { runTests } from '@vscode/test-electron';
-import { vscodeExecutable } from '../test/host/vscodeExecutable';
 import type { ActivationFigures, BenchResults, LagFigures } from './host/results';
 import { median } from './median';
+import { repoRoot, runInHost, runMain, startBenchServer, stopBenchServer } from './benchSetup';
 
-const repoRoot = path.resolve(__dirname, '../..');
 const KEY = 'bench-key';
 const ACTIVATION_HOSTS = 3;
 
@@ -88,51 +85,10 @@ function measureSizes(): Sizes {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The provider test server, in its own process
-
-async function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  const cli = path.join(repoRoot, 'out', 'test', 'server', 'cli.js');
-  const child = spawn(process.execPath, [cli, '--flavor', 'litellm', '--key', KEY, '--lifetime-ms', String(30 * 60_000), '--exit-with-stdin'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = readline.createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the provider test server did not start')), 10_000);
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { url: string }).url);
-    });
-    child.once('exit', (code) => reject(new Error(`the provider test server exited with ${code}`)));
-  });
-  return { url, child };
-}
-
-// ---------------------------------------------------------------------------------------------
 // The extension host part
 
-async function runHostBench(serverUrl: string, only?: 'activation'): Promise<BenchResults> {
-  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inkwell-bench-'));
-  const resultFile = path.join(tempDir, 'result.json');
-  const workspace = path.join(tempDir, 'workspace');
-  fs.mkdirSync(workspace);
-  try {
-    await runTests({
-      vscodeExecutablePath: vscodeExecutable(),
-      extensionDevelopmentPath: repoRoot,
-      extensionTestsPath: path.join(__dirname, 'host', 'index.js'),
-      launchArgs: [workspace, `--user-data-dir=${path.join(tempDir, 'user-data')}`, `--extensions-dir=${path.join(tempDir, 'extensions')}`, '--disable-extensions'],
-      extensionTestsEnv: {
-        INKWELL_BENCH_SERVER: serverUrl,
-        INKWELL_BENCH_KEY: KEY,
-        INKWELL_BENCH_RESULT_FILE: resultFile,
-        ...(only ? { INKWELL_BENCH_ONLY: only } : {}),
-        ...(process.env.INKWELL_BENCH_RUNS ? { INKWELL_BENCH_RUNS: process.env.INKWELL_BENCH_RUNS } : {}),
-      },
-    });
-    return JSON.parse(fs.readFileSync(resultFile, 'utf8')) as BenchResults;
-  } finally {
-    fs.rmSync(tempDir, { recursive: true, force: true });
-  }
+function runHostBench(serverUrl: string, only?: 'activation'): Promise<BenchResults> {
+  return runInHost<BenchResults>('index.js', { url: serverUrl, key: KEY }, { INKWELL_BENCH_ONLY: only, INKWELL_BENCH_RUNS: process.env.INKWELL_BENCH_RUNS || undefined });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,7 +183,7 @@ function readmeLines(results: BenchResults, activations: ActivationFigures[], si
 async function main(): Promise<number> {
   const started = Date.now();
   const sizes = measureSizes();
-  const server = await startServer();
+  const server = await startBenchServer(KEY);
   let results: BenchResults;
   const activations: ActivationFigures[] = [];
   try {
@@ -236,8 +192,7 @@ async function main(): Promise<number> {
     // Activation happens once per host: two more fresh hosts for two more figures.
     for (let i = 0; i < ACTIVATION_HOSTS - 1; i++) activations.push((await runHostBench(server.url, 'activation')).activation);
   } finally {
-    server.child.stdin?.end();
-    server.child.kill();
+    stopBenchServer(server.server);
   }
   console.log(`\nbench: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ` +
     `VS Code ${results.vscodeVersion}, extension host Node ${results.node}, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
@@ -245,10 +200,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);
