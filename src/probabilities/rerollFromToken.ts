@@ -4,8 +4,8 @@
 // The removal and the new text are one undo step; the replaced text stays as an alternative at the
 // spot (Alt+[ brings it back), and the new text gets probabilities of its own.
 import * as vscode from 'vscode';
-import type { GeneratedToken, TokenAlternative } from '../core/logprobs/choiceLogprobs';
-import { characterStart, rerollPrompt } from '../core/logprobs/reroll';
+import type { TokenAlternative } from '../core/logprobs/choiceLogprobs';
+import { characterStart, rerollParts } from '../core/logprobs/reroll';
 import { SeamJoiner } from '../core/continuation/seamJoiner';
 import { AlternativeSet } from '../core/alternatives/alternativeSet';
 import { describeError } from '../errorMessages';
@@ -91,15 +91,14 @@ export class Reroll {
     if (this.busy.has(key)) return notStarted('a reroll is already writing in this document.');
     const { tokens } = generation;
     const index = chosen ? tokenIndex : characterStart(tokens, tokenIndex);
-    const prompt = rerollPrompt(basis.prompt, tokens, index, chosen);
-    if (prompt === undefined) return notStarted('this token is part of a character that an earlier token began; reroll from that one.');
+    const parts = rerollParts(basis.prompt, tokens, index, chosen);
+    if (!parts) return notStarted('this token is part of a character that an earlier token began; reroll from that one.');
     const span = spanFrom(generation, index);
     if (!span) return notStarted('that text has changed since; hover it again.');
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === document) ?? (await vscode.window.showTextDocument(document));
-    const forced = prompt.slice(basis.prompt.length + textBefore(tokens, index).length);
     this.busy.add(key);
     try {
-      return await this.write(editor, span, { ...basis, prompt }, forced);
+      return await this.write(editor, span, { ...basis, prompt: parts.prompt }, parts.chosen);
     } finally {
       this.busy.delete(key);
     }
@@ -174,10 +173,4 @@ export class Reroll {
       return { ok: r.outcome === 'done', error: r.error ? describeError(r.error, this.services.secrets) : undefined };
     }, new AbortController());
   }
-}
-
-function textBefore(tokens: readonly GeneratedToken[], index: number): string {
-  let out = '';
-  for (let i = 0; i < index; i++) out += tokens[i].text;
-  return out;
 }

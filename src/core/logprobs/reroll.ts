@@ -17,13 +17,23 @@ export function rerollPrompt(
   index: number,
   chosen?: TokenAlternative,
 ): string | undefined {
+  return rerollParts(originalPrompt, tokens, index, chosen)?.prompt;
+}
+
+/** rerollPrompt, with the chosen token's text apart ('' for a plain reroll): what goes into the document. */
+export function rerollParts(
+  originalPrompt: string,
+  tokens: readonly GeneratedToken[],
+  index: number,
+  chosen?: TokenAlternative,
+): { prompt: string; chosen: string } | undefined {
   if (!Number.isInteger(index) || index < 0 || index > tokens.length) return undefined;
   let before = '';
   for (let i = 0; i < index; i++) before += tokens[i].text;
   const carried = tokens[index]?.carried ?? [];
-  if (!chosen) return carried.length > 0 ? undefined : originalPrompt + before;
+  if (!chosen) return carried.length > 0 ? undefined : { prompt: originalPrompt + before, chosen: '' };
   const added = chosenText(carried, chosen);
-  return added === undefined ? undefined : originalPrompt + before + added;
+  return added === undefined ? undefined : { prompt: originalPrompt + before + added, chosen: added };
 }
 
 function chosenText(carried: readonly number[], chosen: TokenAlternative): string | undefined {
