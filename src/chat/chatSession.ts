@@ -12,7 +12,7 @@ import { Settings } from '../settings';
 import { ManuscriptEditor } from './manuscriptEditor';
 import { StoryFolders } from '../story/storyFolder';
 import { chatStoryContext } from '../core/story/chatStory';
-import { ChoiceLogprobs } from '../core/logprobs/choiceLogprobs';
+import { ProbabilityCapture } from '../probabilities/probabilityCapture';
 import type { Probabilities } from '../probabilities/probabilities';
 
 export type { Poster } from '../core/chat/chatController';
@@ -80,20 +80,20 @@ function chatModel(services: Services, probabilities: Probabilities): ChatModel 
       const topLogprobs = probabilities.support.topKFor(target, request.topLogprobs ?? 0);
       if (!topLogprobs) return services.generator.generate({ ...request, target, mode: 'chat', topLogprobs: 0 });
       // The reply's probabilities, as the panel shows them: its first choice, the one the panel writes.
-      const choice = new ChoiceLogprobs();
+      const capture = new ProbabilityCapture(topLogprobs);
       const result = await services.generator.generate({
         ...request,
         target,
         mode: 'chat',
         topLogprobs,
         onText: (index, text) => {
-          if (index === 0) choice.addText(text);
+          capture.text(index, text);
           request.onText(index, text);
         },
-        onLogprobs: (index, logprobs) => index === 0 && choice.addLogprobs(logprobs),
+        onLogprobs: (index, logprobs) => capture.logprobs(index, logprobs),
       });
-      void probabilities.support.judge(target, choice.tokenCount > 0, result);
-      return choice.tokenCount > 0 ? { ...result, probabilities: choice.tokens() } : result;
+      void probabilities.support.judge(target, capture.sawLogprobs, result);
+      return capture.sawLogprobs ? { ...result, probabilities: capture.tokens() } : result;
     },
     measure: async (text, chatTarget) => {
       const target = resolve(services, chatTarget);

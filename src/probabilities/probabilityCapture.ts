@@ -41,6 +41,11 @@ export class ProbabilityCapture {
     return this.choice.tokenCount > 0;
   }
 
+  /** The choice's tokens so far. */
+  tokens(): readonly GeneratedToken[] {
+    return this.choice.tokens();
+  }
+
   /**
    * The tokens and where they are, once the text is in at `range`; undefined when the document does not
    * hold exactly what was written there (the writer typed inside it while it streamed).
@@ -49,7 +54,7 @@ export class ProbabilityCapture {
     if (!this.sawLogprobs) return undefined;
     const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
     if (document.getText(range) !== normalizeEol(this.inserted, eol)) return undefined;
-    const tokens = this.choice.tokens();
+    const tokens = this.tokens();
     const placed = placeTokens(tokens, { generated: this.choice.generatedText, inserted: this.inserted, documentOffset: document.offsetAt(range.start), eol });
     return placed.length ? { tokens, placed } : undefined;
   }
