@@ -113,22 +113,28 @@ describe('Continue Writing (e2e)', function () {
     await wb.screenshot('continue-4-stopped');
   });
 
-  it('closing the tab while it streams, answered "Don’t Save", stops the generation; the tab closes, at once or from the warning', async () => {
+  /** Continue Writing streams into `file` until a few words are in, then the tab's own close button asks about saving. */
+  async function closeWhileStreaming(file: string) {
     server.reset();
     server.setScenario({ tokenDelayMs: TOKEN_DELAY_MS, scriptLoop: true });
-    await wb.openFile('chapter-02.md');
-    const tab = wb.page.locator('.tabs-container .tab', { hasText: 'chapter-02.md' });
+    await wb.openFile(file);
+    const tab = wb.page.locator('.tabs-container .tab', { hasText: file });
     await tab.waitFor();
     await wb.page.locator(`${EDITOR} .view-line`).first().click();
     await wb.page.keyboard.press('Control+End');
     const before = words(await editorText(wb.page)).length;
     await wb.page.keyboard.press('Control+Alt+Enter');
     await waitFor('a few words', async () => words(await editorText(wb.page)).length > before + 20, UI_WAIT_MS);
-    // The tab's own close button, then Don't Save in the question it asks, as a writer would.
     await tab.hover();
     await tab.locator('.tab-actions .action-label').first().click();
     const dialog = wb.page.locator('.monaco-dialog-box', { hasText: 'Do you want to save the changes' });
     await dialog.waitFor();
+    return { tab, dialog };
+  }
+
+  it('closing the tab while it streams, answered "Don’t Save", stops the generation; the tab closes, at once or from the warning', async () => {
+    // The tab's own close button, then Don't Save in the question it asks, as a writer would.
+    const { tab, dialog } = await closeWhileStreaming('chapter-02.md');
     await wb.screenshot('continue-5-close-question');
     await dialog.locator('.monaco-button', { hasText: /Don.t Save/ }).click();
     const stopped = await server.waitForRequest((r) => r.path.endsWith('/completions') && r.aborted, 5000);
@@ -150,20 +156,7 @@ describe('Continue Writing (e2e)', function () {
   });
 
   it('closing the tab while it streams, answered "Save", stops the generation; the file keeps what arrived and the tab closes', async () => {
-    server.reset();
-    server.setScenario({ tokenDelayMs: TOKEN_DELAY_MS, scriptLoop: true });
-    await wb.openFile(SAVED_CHAPTER);
-    const tab = wb.page.locator('.tabs-container .tab', { hasText: SAVED_CHAPTER });
-    await tab.waitFor();
-    await wb.page.locator(`${EDITOR} .view-line`).first().click();
-    await wb.page.keyboard.press('Control+End');
-    const before = words(await editorText(wb.page)).length;
-    await wb.page.keyboard.press('Control+Alt+Enter');
-    await waitFor('a few words', async () => words(await editorText(wb.page)).length > before + 20, UI_WAIT_MS);
-    await tab.hover();
-    await tab.locator('.tab-actions .action-label').first().click();
-    const dialog = wb.page.locator('.monaco-dialog-box', { hasText: 'Do you want to save the changes' });
-    await dialog.waitFor();
+    const { tab, dialog } = await closeWhileStreaming(SAVED_CHAPTER);
     await dialog.locator('.monaco-button', { hasText: /^Save$/ }).click();
     const stopped = await server.waitForRequest((r) => r.path.endsWith('/completions') && r.aborted, 5000);
     assert.equal(stopped.completed, false, 'the request ran on after the tab was closed');
