@@ -3,6 +3,8 @@ import { ChatMessage, GenerationMode, buildChatRequest, buildCompletionRequest, 
 import { SamplingSettings } from '../core/providers/samplingParams';
 import { StoryPrompt, buildStoryPrompt } from '../core/story/storyPrompt';
 import type { CountTokens } from '../core/continuation/promptWindow';
+import { SliceClock } from '../core/tokens/sliceClock';
+import { realScheduler } from '../core/tokens/scheduler';
 import { Services, ContextSize } from '../services';
 import { ActiveTarget } from '../providers/providerTargets';
 import { Settings } from '../settings';
@@ -53,15 +55,12 @@ function endWithoutSpaces(text: string): number {
 /**
  * Counts that the counter answers from its cache resolve without a turn of the event loop, so a plan that
  * counts hundreds of lore entries would hold the extension host (and the writer's typing) for its whole
- * length: this gives the loop a turn whenever a slice has run long.
+ * length: this gives the loop a turn whenever a slice has run long (the token counter's own slice clock).
  */
 function yieldingCount(count: CountTokens): CountTokens {
-  let sliceStart = performance.now();
+  const clock = new SliceClock(realScheduler, SLICE_MS, { yields: 0, longestSliceMs: 0 }, undefined);
   return async (text) => {
-    if (performance.now() - sliceStart >= SLICE_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
+    await clock.maybeYield();
     return count(text);
   };
 }
@@ -111,7 +110,7 @@ export class StoryPrompts implements vscode.Disposable {
       count: yieldingCount((text) => this.services.tokens.count(text, target, settings)),
       story: await this.folders.material(document.uri),
       options: settings.story,
-      nextTurn: () => new Promise<void>((resolve) => setImmediate(resolve)),
+      nextTurn: realScheduler.yieldNow,
     });
     const prompt = built.fits ? built.prompt : '';
     const messages = built.fits ? built.messages : [];
