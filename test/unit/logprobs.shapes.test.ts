@@ -143,6 +143,16 @@ describe('logprobs: every wire shape through the stream reader', () => {
     }
   });
 
+  it('a run of astral characters vLLM sent as U+FFFD byte tokens, longer than the resync window, still tiles', () => {
+    // Found by the property below: seven 4-byte characters and three 3-byte ones are 37 tokens that
+    // each read U+FFFD and match nothing, standing for 17 UTF-16 units before the next readable token.
+    const shape = SHAPES.find((s) => s.name === 'vLLM chat content array')!;
+    const { plan, stream } = built(shape, [' 𝔘𝔫𝔦𝔠𝔬𝔡𝔢', '降る。', ' Ġ'], true, 1, 0);
+    for (const chunks of [[stream.bytes], oneByteChunks(stream.bytes)]) {
+      checkAgainstServer(shape, collect(chunks, shape.mode, 1, true).tokens(0), plan.tokens[0], stream.expected.texts[0]);
+    }
+  });
+
   const word = fc.oneof(fc.constantFrom(...UNICODE_PIECES), fc.constantFrom(...PROSE), fc.constantFrom(' Ġ', ' ▁', ' <0x0A>', ' bytes:\\xe2'));
   it('any words, shape, n and chunking: the same list, the server’s tokens (property)', () => {
     fc.assert(

@@ -12,6 +12,14 @@
 
 /** How far ahead a token may be found after one that did not match (UTF-16 code units). */
 export const RESYNC_WINDOW = 16;
+/**
+ * A run of tokens that read only U+FFFD (lone bytes a server could not spell) widens the window by one
+ * unit a token: a byte stands for at most one UTF-16 unit of its character, and a long run of astral
+ * characters sampled byte by byte must not lose the thread. Bounded, so a reading that fits nowhere
+ * stays linear.
+ */
+export const MAX_BYTE_RUN_SLACK = 1024;
+const ONLY_REPLACEMENT = /^\uFFFD+$/;
 
 export interface Span {
   start: number;
@@ -31,6 +39,8 @@ interface State {
   spans: Span[];
   at: number;
   matched: number;
+  /** Extra window from the U+FFFD tokens since the last token that matched. */
+  slack: number;
 }
 
 /**
@@ -47,13 +57,16 @@ function place(s: State, text: string, add: string | null, settledOnly: boolean)
     s.spans.push({ start: at, end: at + add.length });
     s.at = at + add.length;
     s.matched += add.length;
+    s.slack = 0;
     return true;
   }
-  if (settledOnly && text.length < at + RESYNC_WINDOW + add.length) return false;
+  const window = RESYNC_WINDOW + s.slack + add.length;
+  if (settledOnly && text.length < at + window) return false;
   // Searched in a window, not the whole text: a reading that fits nowhere must stay linear.
-  const ahead = text.slice(at, at + RESYNC_WINDOW + add.length).indexOf(add, 1);
+  const ahead = text.slice(at, at + window).indexOf(add, 1);
   if (ahead < 0) {
     s.spans.push({ start: at, end: at });
+    if (ONLY_REPLACEMENT.test(add)) s.slack = Math.min(MAX_BYTE_RUN_SLACK, s.slack + add.length);
     return true;
   }
   const found = at + ahead;
@@ -62,23 +75,24 @@ function place(s: State, text: string, add: string | null, settledOnly: boolean)
   s.spans.push({ start: before ? found : at, end: found + add.length });
   s.at = found + add.length;
   s.matched += add.length;
+  s.slack = 0;
   return true;
 }
 
 export class TokenAligner {
-  private readonly settled: State = { spans: [], at: 0, matched: 0 };
+  private readonly settled: State = { spans: [], at: 0, matched: 0, slack: 0 };
 
   /** The spans of the first `count` tokens over `text` (which only ever grows between calls). */
   align(text: string, add: TokenAdds, count: number): Alignment {
     const s = this.settled;
     while (s.spans.length < count && place(s, text, add(s.spans.length), true));
-    const open: State = { spans: s.spans.slice(), at: s.at, matched: s.matched };
+    const open: State = { spans: s.spans.slice(), at: s.at, matched: s.matched, slack: s.slack };
     for (let k = open.spans.length; k < count; k++) place(open, text, add(k), false);
     // Text after the last token, when that token read nothing it could match: it is that token's (a
     // character a server spelled U+FFFD, sampled last). After a token that matched, later text belongs
     // to tokens that have not arrived.
     const last = open.spans[open.spans.length - 1];
-    if (last && last.start === last.end && last.end === open.at && text.length > open.at && text.length - open.at <= RESYNC_WINDOW) {
+    if (last && last.start === last.end && last.end === open.at && text.length > open.at && text.length - open.at <= RESYNC_WINDOW + open.slack) {
       open.spans[open.spans.length - 1] = { start: last.start, end: text.length };
     }
     return { spans: open.spans, matched: open.matched };
