@@ -1,5 +1,5 @@
-// Three bundles: the extension (Node, CommonJS, `vscode` external), the tokenizer worker (Node)
-// and the chat webview (browser).
+// The bundles: the extension (Node, CommonJS, `vscode` external), the `yaml` parser it loads on first
+// use, the tokenizer worker (Node) and the chat webview (browser).
 // Type checking is separate (`npm run typecheck`); esbuild only strips types.
 const esbuild = require('esbuild');
 const fs = require('fs');
@@ -32,6 +32,17 @@ const common = {
   plugins: watch ? [problemMatcher] : [],
 };
 
+/**
+ * The `yaml` package (a third of the extension's code) is its own bundle, dist/yaml.js, required the
+ * first time a lore file is read (src/core/story/loreFile.ts), so activation does not load it.
+ */
+const yamlApart = {
+  name: 'yaml-apart',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, () => ({ path: './yaml.js', external: true }));
+  },
+};
+
 const targets = [
   {
     ...common,
@@ -41,6 +52,15 @@ const targets = [
     platform: 'node',
     target: 'node18',
     external: ['vscode'],
+    plugins: [...common.plugins, yamlApart],
+  },
+  {
+    ...common,
+    entryPoints: { yaml: require.resolve('yaml') },
+    outdir: 'dist',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node18',
   },
   {
     // Tokenizers run in a worker thread, so loading a vocabulary never blocks the extension host.

@@ -11,6 +11,7 @@
 //    bundle, as writers get it. Two more fresh hosts only for activation (once per host).
 // 4. README-ready lines at the end.
 //
+// `-- --activation`: only activation and the bundle's size, in five fresh hosts (INKWELL_BENCH_HOSTS).
 // Environment: INKWELL_BENCH_RUNS (flat-out overhead pairs and one-against-four alternatives pairs, default 5); INKWELL_BENCH_SKIP_PACKAGE=1;
 // INKWELL_BENCH_PROFILE=/abs/file.cpuprofile writes CPU profiles of the extension host over one flat-out
 // 2,000-token Continue Writing and one 5,000-token one (…-lag.cpuprofile), for Chrome DevTools.
@@ -94,6 +95,18 @@ function runHostBench(serverUrl: string, only?: 'activation'): Promise<BenchResu
 // ---------------------------------------------------------------------------------------------
 // The figures
 
+function activationLine(activations: ActivationFigures[], vscodeVersion: string): string {
+  const measured = activations
+    .filter((a): a is Extract<ActivationFigures, { available: true }> => a.available)
+    .sort((a, b) => a.codeLoadingMs + a.activateCallMs - (b.codeLoadingMs + b.activateCallMs));
+  const typical = measured[Math.floor((measured.length - 1) / 2)];
+  return typical
+    ? `Activation: ${ms(typical.codeLoadingMs + typical.activateCallMs)} ` +
+        `(loading dist/extension.js ${ms(typical.codeLoadingMs)} + activate() ${ms(typical.activateCallMs)}; the median of ${measured.length} fresh extension hosts, ` +
+        `all: ${measured.map((a) => `${(a.codeLoadingMs + a.activateCallMs).toFixed(0)} (${a.codeLoadingMs.toFixed(0)} + ${a.activateCallMs.toFixed(0)})`).join(', ')} ms; VS Code's own marks, VS Code ${vscodeVersion})`
+    : `Activation: not measured (no VS Code marks for Inkwell in this host)`;
+}
+
 function readmeLines(results: BenchResults, activations: ActivationFigures[], sizes: Sizes): string[] {
   const lines: string[] = [];
   const pairs = results.overhead;
@@ -164,23 +177,36 @@ function readmeLines(results: BenchResults, activations: ActivationFigures[], si
     `Extension-host event-loop lag during a 5,000-token stream, p99: ${ms(p99(results.lag.paced))} at 5,000 tokens/s, ` +
       `${ms(p99(results.lag.flatOut))} flat out (idle: ${ms(results.lag.idle.p99)})`,
   );
-  const measured = activations
-    .filter((a): a is Extract<ActivationFigures, { available: true }> => a.available)
-    .sort((a, b) => a.codeLoadingMs + a.activateCallMs - (b.codeLoadingMs + b.activateCallMs));
-  const typical = measured[Math.floor((measured.length - 1) / 2)];
-  lines.push(
-    typical
-      ? `Activation: ${ms(typical.codeLoadingMs + typical.activateCallMs)} ` +
-          `(loading dist/extension.js ${ms(typical.codeLoadingMs)} + activate() ${ms(typical.activateCallMs)}; the median of ${measured.length} fresh extension hosts, ` +
-          `all: ${measured.map((a) => a.codeLoadingMs + a.activateCallMs).join(', ')} ms; VS Code's own marks, VS Code ${results.vscodeVersion})`
-      : `Activation: not measured (no VS Code marks for Inkwell in this host)`,
-  );
+  lines.push(activationLine(activations, results.vscodeVersion));
   if (sizes.extensionJs !== undefined) lines.push(`dist/extension.js (production): ${kb(sizes.extensionJs)}`);
   if (sizes.vsix !== undefined) lines.push(`inkwell.vsix: ${mb(sizes.vsix)}${sizes.vsixNote ? ` (${sizes.vsixNote})` : ''}`);
   return lines;
 }
 
+/** `--activation`: only the production bundle's size and activation, in INKWELL_BENCH_HOSTS fresh hosts (default 5). */
+async function activationOnly(): Promise<number> {
+  const built = run(process.execPath, ['esbuild.js', '--production']);
+  if (!built.ok) throw new Error(`node esbuild.js --production failed:\n${built.output}`);
+  const server = await startBenchServer(KEY);
+  const activations: ActivationFigures[] = [];
+  let version = '';
+  try {
+    for (let i = 0; i < Number(process.env.INKWELL_BENCH_HOSTS || 5); i++) {
+      const result = await runHostBench(server.url, 'activation');
+      activations.push(result.activation);
+      version = result.vscodeVersion;
+    }
+  } finally {
+    stopBenchServer(server.server);
+  }
+  console.log(`\nbench: load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(activationLine(activations, version));
+  console.log(`dist/extension.js (production): ${kb(fs.statSync(path.join(repoRoot, 'dist', 'extension.js')).size)}`);
+  return 0;
+}
+
 async function main(): Promise<number> {
+  if (process.argv.includes('--activation')) return activationOnly();
   const started = Date.now();
   const sizes = measureSizes();
   const server = await startBenchServer(KEY);

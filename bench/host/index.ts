@@ -276,7 +276,7 @@ export async function run(): Promise<void> {
   log(`activation: ${JSON.stringify(activation)}`);
   if (process.env.INKWELL_BENCH_ONLY === 'activation') {
     // Another fresh host, for another activation figure: nothing else to do here.
-    if (resultFile) fs.writeFileSync(resultFile, JSON.stringify({ activation }));
+    if (resultFile) fs.writeFileSync(resultFile, JSON.stringify({ activation, vscodeVersion: vscode.version }));
     return;
   }
   instrument(api);

@@ -1,9 +1,18 @@
 // A lore entry's file: YAML front matter for its rules, the Markdown body as its text. Parsed with the
 // `yaml` package (positions for every node, alias bombs bounded) so a mistake is reported at its line
 // and only that entry is skipped. Pure: no vscode.
-import { LineCounter, parseDocument, isMap, isScalar, stringify, type Node, type Pair } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Node, Pair } from 'yaml';
 import { LORE_DEFAULTS, LoreEntry, LorePosition, SecondaryLogic, loreEntry } from './loreEntry';
 import { compileKey } from './keyMatcher';
+
+/**
+ * The parser, loaded the first time a lore file is read or written rather than with the extension: it
+ * is a third of the bundle and a session without lore never needs it. The extension's bundle takes it
+ * from dist/yaml.js, a bundle of its own (esbuild.js); `require` keeps the loaded module.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load is what `import` cannot say
+const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
 
 /** A problem in a story file, at a 0-based line. */
 export interface StoryDiagnostic {
@@ -124,12 +133,13 @@ export function parseLoreFile(id: string, source: string): ParsedLoreFile {
     error(0, `This lore file is ${source.length.toLocaleString('en-US')} characters; Inkwell reads lore files up to ${MAX_LORE_FILE_CHARS.toLocaleString('en-US')}. Split it into several entries.`);
     return { diagnostics };
   }
-  const { yaml, yamlLine, body } = splitFrontMatter(source);
+  const { yaml: front, yamlLine, body } = splitFrontMatter(source);
   const fields: Record<string, unknown> = {};
   const lineOf = new Map<string, number>();
-  if (yaml !== undefined && yaml.trim()) {
+  if (front !== undefined && front.trim()) {
+    const { LineCounter, parseDocument, isMap, isScalar } = yaml();
     const lines = new LineCounter();
-    const doc = parseDocument(yaml, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(front, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const at = (offset: number | undefined) => yamlLine + (offset === undefined ? 0 : lines.linePos(offset).line - 1);
     for (const e of doc.errors) error(at(e.pos[0]), `Front matter: ${e.message.split('\n')[0]}`);
     if (doc.errors.length) return { diagnostics };
@@ -202,6 +212,6 @@ export function serializeLoreFile(entry: LoreEntry): string {
     if (entry[field] !== LORE_DEFAULTS[field]) front[field] = entry[field];
   }
   if (entry.scanTokens !== undefined) front.scanTokens = entry.scanTokens;
-  const yaml = stringify(front, { lineWidth: 0, flowCollectionPadding: false }).trimEnd();
-  return `---\n${yaml}\n---\n\n${entry.content.trim()}\n`;
+  const fields = yaml().stringify(front, { lineWidth: 0, flowCollectionPadding: false }).trimEnd();
+  return `---\n${fields}\n---\n\n${entry.content.trim()}\n`;
 }
