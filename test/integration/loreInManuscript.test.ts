@@ -105,6 +105,23 @@ describe('Lore in the manuscript: hover, definition, references and the mention 
     assert.deepEqual(found, expected);
   });
 
+  it('a folder the writer hides with files.exclude is not searched for references', async () => {
+    const hidden = vscode.Uri.joinPath(chapters, 'drafts-old', 'three.md');
+    await write(hidden, 'Wren, in a draft put away.\n');
+    const files = vscode.workspace.getConfiguration('files');
+    const before = files.inspect<Record<string, boolean>>('exclude')?.workspaceValue;
+    try {
+      // Seen first, so that the exclusion below is what leaves it out. VS Code applies files.exclude to
+      // findFiles besides the exclude Inkwell gives (node_modules, .git, the story folder); this holds it.
+      await waitFor('the draft among the references', async () => (await references(two, at(0, 13))).some((r) => r.includes('drafts-old')) || undefined);
+      await files.update('exclude', { ...before, '**/drafts-old': true }, vscode.ConfigurationTarget.Workspace);
+      assert.deepEqual(await references(two, at(0, 13)), sorted([declaration, ...mentions]));
+    } finally {
+      await files.update('exclude', before, vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(chapters, 'drafts-old'), { recursive: true });
+    }
+  });
+
   it('the lore file’s lens counts the mentions and shows them; a chapter edit recounts', async () => {
     const lens = await waitFor('the lens count', async () => {
       const l = await lensTitle();
