@@ -81,6 +81,11 @@ export interface RecordedRequest {
   endTime: number | undefined;
   /** A scenario applied to this request. */
   scenarioApplied: boolean;
+  /** Streams: token steps whose events were handed to the socket. Once `aborted` is set it is final, and
+   *  the client can have received no more tokens than this. */
+  tokensWritten: number;
+  /** Streams: how many times the server waited `tokenDelayMs` before a token step. */
+  tokenDelays: number;
 }
 
 export interface ModelSpec {
@@ -453,6 +458,8 @@ class Recorder {
       aborted: false,
       endTime: undefined,
       scenarioApplied: false,
+      tokensWritten: 0,
+      tokenDelays: 0,
     };
     this.requests.push(rec);
     const max = this.maxRecorded();
@@ -1062,11 +1069,17 @@ class ProviderTestServerImpl implements ProviderTestServer {
         stalled = true;
         await wait(spec.stall.resumeAfterMs ?? Infinity);
       }
-      if (it.kind === 'data' && it.token && it.step !== lastTokenStep) {
+      const newStep = it.kind === 'data' && it.token && it.step !== lastTokenStep;
+      if (newStep) {
         lastTokenStep = it.step;
-        if (spec?.tokenDelayMs && it.step % Math.max(1, Math.floor(spec.tokensPerDelay ?? 1)) === 0) await sleep(spec.tokenDelayMs, signal);
+        if (spec?.tokenDelayMs && it.step % Math.max(1, Math.floor(spec.tokensPerDelay ?? 1)) === 0) {
+          ctx.rec.tokenDelays++;
+          await sleep(spec.tokenDelayMs, signal);
+        }
       }
       if (signal.aborted || res.destroyed) return;
+      // Counted as the write starts: an upper bound on what the client can have read.
+      if (newStep) ctx.rec.tokensWritten++;
       await write(events[k] ?? '');
     }
     if (spec?.stall && !stalled && spec.stall.afterTokens >= 0 && items.every((it) => it.step < spec.stall!.afterTokens)) {
