@@ -47,11 +47,17 @@ async function liveRun(html: string): Promise<{ fetched: string[]; ran: boolean 
     // jsdom says "navigation not implemented" when a safe link is clicked; that is not a finding.
     virtualConsole: new VirtualConsole(),
   });
+  // Scripts and resources have run or loaded once the page's load event has fired.
+  const doc = dom.window.document;
+  if (doc.readyState !== 'complete') await new Promise((r) => dom.window.addEventListener('load', r, { once: true }));
   // Click every link, as a curious writer would.
-  for (const a of Array.from(dom.window.document.querySelectorAll('a'))) {
+  for (const a of Array.from(doc.querySelectorAll('a'))) {
     a.dispatchEvent(new dom.window.MouseEvent('click', { bubbles: true, cancelable: true }));
   }
-  await new Promise((r) => setTimeout(r, 50));
+  // jsdom follows a clicked link on a zero-delay timer, which runs a javascript: URL on a second one. Timers
+  // of the same delay run in the order they were queued: a timer queued after the clicks, then one queued
+  // when it has run, come after both steps of every link.
+  for (let step = 0; step < 2; step++) await new Promise((r) => setTimeout(r, 0));
   const ran = (dom.window as unknown as { __ran?: boolean }).__ran === true;
   dom.window.close();
   return { fetched, ran };
@@ -95,6 +101,7 @@ describe('chat markdown renderer: untrusted model output', () => {
 
   it('has a check that sees a script run and a fetch (the control for the fixtures above)', async () => {
     assert.strictEqual((await liveRun('<script>window.__ran = true</script>')).ran, true);
+    assert.strictEqual((await liveRun('<a href="javascript:window.__ran = true">x</a>')).ran, true, 'a clicked javascript: link');
     const live = await liveRun('<script src="https://evil.example/x.js"></script>');
     assert.deepStrictEqual(live.fetched, ['https://evil.example/x.js']);
     assert.notDeepStrictEqual(dangers('<img src="https://evil.example/a.png" onerror="x()">'), []);

@@ -4,7 +4,7 @@ import { ProviderError } from '../../src/core/errors/providerError';
 import { retryDelayMs, withRetries, type RetryPolicy } from '../../src/core/http/retry';
 import { streamCompletion, type StreamCompletionOptions } from '../../src/core/http/streamCompletion';
 import type { StreamPiece } from '../../src/core/stream/completionStream';
-import { collect, sleep, sseHead, startLoopback, type Loopback } from './fixtures/httpLoopback';
+import { PROBE_PATH, collect, probe, sseHead, startLoopback, type Loopback } from './fixtures/httpLoopback';
 
 const KEY = 'sk-canary-retry-987';
 
@@ -122,17 +122,19 @@ describe('http: withRetries', () => {
 
   it('stops when the signal aborts during the wait (default sleep)', async () => {
     const controller = new AbortController();
-    const started = Date.now();
-    setTimeout(() => controller.abort(), 20);
+    let calls = 0;
     const e = await withRetries(
       async () => {
+        calls++;
         throw err({ kind: 'server', status: 500 });
       },
-      { maxRetries: 3, baseDelayMs: 10_000, maxDelayMs: 10_000 },
+      // The wait starts right after onRetry, in the same turn: the abort on the next turn lands inside it.
+      { maxRetries: 3, baseDelayMs: 10_000, maxDelayMs: 10_000, random: () => 0, onRetry: () => setImmediate(() => controller.abort()) },
       controller.signal,
     ).catch((x: unknown) => x);
-    assert.ok(e instanceof ProviderError && e.kind === 'aborted');
-    assert.ok(Date.now() - started < 1_000);
+    // A wait deaf to the signal would run its 5 s, try again and end on that attempt's server error.
+    assert.ok(e instanceof ProviderError && e.kind === 'aborted', String(e));
+    assert.equal(calls, 1);
   });
 });
 
@@ -292,13 +294,13 @@ describe('http: streamCompletion', () => {
     });
     const controller = new AbortController();
     const pieces: StreamPiece[] = [];
-    const started = Date.now();
-    for await (const p of streamCompletion({ url: s.url, body: {}, mode: 'completion' }, { signal: controller.signal })) {
+    // No timer of the client's can end this connection while the test runs: only the abort can.
+    const timeouts = { connectMs: 600_000, firstByteMs: 600_000, idleMs: 600_000 };
+    for await (const p of streamCompletion({ url: s.url, body: {}, mode: 'completion' }, { signal: controller.signal, timeouts })) {
       pieces.push(p);
       if (p.kind === 'text') controller.abort();
     }
     await s.closed(1);
-    assert.ok(Date.now() - started < 1_000);
     assert.deepEqual(kinds(pieces), ['text', 'error:aborted', 'end:truncated']);
   });
 
@@ -307,12 +309,13 @@ describe('http: streamCompletion', () => {
     const s = await serve((_req, res) => {
       res.writeHead(503);
       res.end();
-      setTimeout(() => controller.abort(), 30); // well inside the ≥ 5 s backoff
     });
+    // The backoff wait starts right after onRetry, in the same turn: the abort on the next turn lands inside it.
+    const onRetry = () => void setImmediate(() => controller.abort());
     const pieces = await collect(
       streamCompletion(
         { url: s.url, body: {}, mode: 'completion' },
-        { signal: controller.signal, retry: { maxRetries: 3, baseDelayMs: 10_000, maxDelayMs: 10_000 } },
+        { signal: controller.signal, retry: { maxRetries: 3, baseDelayMs: 10_000, maxDelayMs: 10_000, onRetry } },
       ),
     );
     assert.deepEqual(kinds(pieces), ['error:aborted', 'end:error']);
@@ -349,8 +352,8 @@ describe('http: streamCompletion', () => {
     });
     const pieces = await run(s);
     assert.deepEqual(kinds(pieces), ['error:redirect', 'end:error']);
-    await sleep(30);
-    assert.equal(target.requests.length, 0);
+    await probe(target);
+    assert.deepEqual(target.requests.map((r) => r.url), [PROBE_PATH]);
   });
 
   it('a server that ignores stream:true and answers one JSON completion still gives pieces', async () => {

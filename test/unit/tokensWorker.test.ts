@@ -14,6 +14,29 @@ import { generateProse } from '../../bench/tokenCountProse';
 const WORKER = path.join(__dirname, '..', '..', 'src', 'tokenizerWorker.js');
 const realWorker = (): WorkerLike => new Worker(WORKER);
 
+/** A real worker thread, with what it answered and a promise for its termination, for the client's choices to be seen. */
+class WatchedWorker implements WorkerLike {
+  readonly answers: WorkerResponse[] = [];
+  readonly terminated: Promise<void>;
+  private readonly worker = new Worker(WORKER);
+  private onTerminate!: () => void;
+  constructor() {
+    this.terminated = new Promise((resolve) => (this.onTerminate = resolve));
+    this.worker.on('message', (m: WorkerResponse) => this.answers.push(m));
+  }
+  postMessage(value: unknown): void {
+    this.worker.postMessage(value);
+  }
+  on(event: 'message' | 'error' | 'exit', listener: (value: never) => void): this {
+    this.worker.on(event, listener as (value: unknown) => void);
+    return this;
+  }
+  terminate(): Promise<number> {
+    this.onTerminate();
+    return this.worker.terminate();
+  }
+}
+
 describe('tokens: worker client with a real worker thread', function () {
   this.timeout(60_000);
   let client: TokenizerWorkerClient;
@@ -58,11 +81,15 @@ describe('tokens: worker client with a real worker thread', function () {
   });
 
   it('stops an idle worker and starts a new one on demand', async () => {
-    const c = new TokenizerWorkerClient(realWorker, { idleMs: 100 });
+    const workers: WatchedWorker[] = [];
+    const c = new TokenizerWorkerClient(() => {
+      workers.push(new WatchedWorker());
+      return workers[workers.length - 1];
+    }, { idleMs: 100 });
     try {
       assert.deepStrictEqual((await c.count('mistral-nemo', ['Hello world'])).counts, [2]);
       assert.strictEqual(c.running, true);
-      await new Promise((r) => setTimeout(r, 300));
+      await workers[0].terminated;
       assert.strictEqual(c.running, false);
       assert.deepStrictEqual((await c.count('mistral-nemo', ['Hello world'])).counts, [2]);
     } finally {
@@ -73,19 +100,25 @@ describe('tokens: worker client with a real worker thread', function () {
   it('an aborted count is dropped in the worker: the next count does not wait for it', async () => {
     // Llama 2 over 2 MB of one line takes many seconds; dropped, it must not delay a short count behind it.
     const huge = 'lorem ipsum dolor sit amet '.repeat(80_000).replace(/ /g, '');
-    await client.load('llama2');
-    const ctl = new AbortController();
-    const big = client.count('llama2', [huge], { signal: ctl.signal });
-    ctl.abort();
-    await assert.rejects(big, (e) => isAbortError(e));
-    const t0 = performance.now();
-    assert.deepStrictEqual((await client.count('llama2', ['Hello world'], { atStart: [true] })).counts, [sharedLocalTokenizer('llama2').count('Hello world', true)]);
-    const waited = performance.now() - t0;
-    const t1 = performance.now();
-    await client.count('llama2', [huge.slice(0, huge.length / 10)]);
-    const tenth = performance.now() - t1;
-    // Had the worker kept counting the dropped 2 MB, the short count would have waited about ten times this.
-    assert.ok(waited < tenth + 50, `waited ${waited.toFixed(0)} ms; a tenth of the dropped count takes ${tenth.toFixed(0)} ms`);
+    const worker = new WatchedWorker();
+    const c = new TokenizerWorkerClient(() => worker);
+    try {
+      await c.load('llama2');
+      const ctl = new AbortController();
+      const big = c.count('llama2', [huge], { signal: ctl.signal });
+      ctl.abort();
+      await assert.rejects(big, (e) => isAbortError(e));
+      assert.deepStrictEqual((await c.count('llama2', ['Hello world'], { atStart: [true] })).counts, [sharedLocalTokenizer('llama2').count('Hello world', true)]);
+      // The worker's own answers, in order: the load, the 2 MB count dropped (answered `aborted` at the pause
+      // after the cancel came in, not with a count), then the short count. One that kept counting the dropped
+      // text would have answered it with a count, seconds later, before the short one.
+      assert.deepStrictEqual(
+        worker.answers.map((a) => (a.ok ? 'ok' : a.aborted ? 'aborted' : 'failed')),
+        ['ok', 'aborted', 'ok'],
+      );
+    } finally {
+      await c.dispose();
+    }
   });
 
   it('a newer count with the same supersede key drops the older ones, queued or running', async () => {
