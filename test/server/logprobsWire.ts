@@ -187,36 +187,87 @@ function contentToken(bytes: readonly number[], logprob: number, style: ContentS
 }
 
 /**
- * The `logprobs` object for tokens [from, to) of a choice. `all`: the choice's tokens; `textBefore`: the
- * text emitted before `from` (for vLLM's `text_offset`, counted in code points like Python's len).
+ * The `logprobs` objects of one choice's tokens, for any range of steps. vLLM's legacy shape depends on
+ * what came before a range (`text_offset`, and a held-back character's first bytes); that is kept per
+ * step as the steps are first reached, so sending an answer token by token reads each token a bounded
+ * number of times rather than the whole answer before it again for every token.
  */
+class ChoiceLogprobs {
+  /** Per step reached: code points emitted before it (Python's len), and the last ≤3 bytes before it. */
+  private readonly offsets: number[] = [0];
+  private readonly tails: number[][] = [[]];
+  /** Whether the text emitted so far ends in a high surrogate (a piece may split a pair). */
+  private endsHigh = false;
+
+  constructor(private readonly all: readonly SampledToken[], private readonly spec: LogprobsSpec) {}
+
+  /** The `logprobs` object for tokens [from, to). */
+  range(from: number, to: number): Record<string, unknown> {
+    const slice = this.all.slice(from, to);
+    if (this.spec.shape === 'content') {
+      const style = this.spec.style ?? 'vllm';
+      return {
+        content: slice.map((t) => ({
+          ...contentToken(t.bytes, t.logprob, style),
+          top_logprobs: t.top.map((a) => contentToken(a.bytes, a.logprob, style)),
+        })),
+      };
+    }
+    this.reach(from);
+    // An open character has at most 3 bytes, and openTail reads no further back than that.
+    let before = this.tails[from] ?? [];
+    let offset = this.offsets[from] ?? 0;
+    const tokens: string[] = [];
+    const offsets: number[] = [];
+    const tops: Record<string, number>[] = [];
+    for (const t of slice) {
+      const spelled = spellLegacy(t.bytes, this.spec, before);
+      tokens.push(spelled);
+      offsets.push(offset);
+      offset += [...spelled].length;
+      const top: Record<string, number> = {};
+      for (const a of t.top) top[spellLegacy(a.bytes, this.spec, before)] = a.logprob;
+      tops.push(top);
+      before = lastBytes(before, t.bytes);
+    }
+    return { text_offset: offsets, token_logprobs: slice.map((t) => t.logprob), tokens, top_logprobs: tops };
+  }
+
+  /** Extends the per-step prefixes up to `step` (not past the tokens). */
+  private reach(step: number): void {
+    for (let i = this.offsets.length; i <= Math.min(step, this.all.length); i++) {
+      const t = this.all[i - 1] as SampledToken;
+      let added = [...t.emits].length;
+      // Joined, a low surrogate after a high one is one code point with it, not two.
+      if (this.endsHigh && isLowSurrogate(t.emits.charCodeAt(0))) added--;
+      if (t.emits !== '') this.endsHigh = isHighSurrogate(t.emits.charCodeAt(t.emits.length - 1));
+      this.offsets.push((this.offsets[i - 1] as number) + added);
+      this.tails.push(lastBytes(this.tails[i - 1] as number[], t.bytes));
+    }
+  }
+}
+
+const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
+
+/** The last (up to) 3 bytes of `before` followed by `bytes`. */
+function lastBytes(before: readonly number[], bytes: readonly number[]): number[] {
+  return [...before, ...bytes].slice(-3);
+}
+
+/** The `logprobs` object for tokens [from, to) of a choice whose tokens are `all`. */
 export function logprobsObject(all: readonly SampledToken[], from: number, to: number, spec: LogprobsSpec): Record<string, unknown> {
-  const slice = all.slice(from, to);
-  if (spec.shape === 'content') {
-    const style = spec.style ?? 'vllm';
-    return {
-      content: slice.map((t) => ({
-        ...contentToken(t.bytes, t.logprob, style),
-        top_logprobs: t.top.map((a) => contentToken(a.bytes, a.logprob, style)),
-      })),
-    };
-  }
-  const before = all.slice(0, from).flatMap((t) => t.bytes);
-  let offset = [...all.slice(0, from).map((t) => t.emits).join('')].length;
-  const tokens: string[] = [];
-  const offsets: number[] = [];
-  const tops: Record<string, number>[] = [];
-  for (const t of slice) {
-    const spelled = spellLegacy(t.bytes, spec, before);
-    tokens.push(spelled);
-    offsets.push(offset);
-    offset += [...spelled].length;
-    const top: Record<string, number> = {};
-    for (const a of t.top) top[spellLegacy(a.bytes, spec, before)] = a.logprob;
-    tops.push(top);
-    before.push(...t.bytes);
-  }
-  return { text_offset: offsets, token_logprobs: slice.map((t) => t.logprob), tokens, top_logprobs: tops };
+  return new ChoiceLogprobs(all, spec).range(from, to);
+}
+
+/** The stream's probabilities for these choices' tokens: each choice's prefixes are built once. */
+export function streamLogprobs(tokens: readonly (readonly SampledToken[])[], spec: LogprobsSpec): StreamLogprobs {
+  const choices = tokens.map((all) => new ChoiceLogprobs(all, spec));
+  const empty = new ChoiceLogprobs([], spec);
+  return {
+    forStep: (c, i) => (choices[c] ?? empty).range(i, i + 1),
+    whole: (c, steps) => (choices[c] ?? empty).range(0, steps),
+  };
 }
 
 export interface LogprobsPlan {
@@ -234,61 +285,6 @@ export function planLogprobs(pieces: readonly (readonly string[])[], spec: Logpr
   return {
     pieces: sampled.map((s) => s.pieces),
     tokens,
-    logprobs: {
-      forStep: (c, i) => logprobsObject(tokens[c] ?? [], i, i + 1, spec),
-      whole: (c, steps) => logprobsObject(tokens[c] ?? [], 0, steps, spec),
-    },
+    logprobs: streamLogprobs(tokens, spec),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The server's side: what a request asks for, and what this flavour answers
-// ---------------------------------------------------------------------------------------------
-
-export interface LogprobsServerOptions {
-  /** 'give' (default); 'ignore': answer as if not asked; 'reject': a 400 that names the parameter. */
-  support?: 'give' | 'ignore' | 'reject';
-  /** How legacy `tokens` are spelled on completion routes. Default 'decoded'. */
-  spelling?: PieceSpelling;
-  /** Legacy decoded: a lone byte of a character as `bytes:\x..` (default) or held back (vLLM). */
-  partial?: 'escaped' | 'heldBack';
-  /** Sample every multi-byte character one byte per token. Default false. */
-  splitCharacters?: boolean;
-}
-
-/** Alternatives asked for, or undefined when the body does not ask for probabilities. */
-export function logprobsAsked(mode: 'completions' | 'chat', body: Record<string, unknown>): number | undefined {
-  const lp = body['logprobs'];
-  if (mode === 'chat') {
-    if (lp !== true) return undefined;
-    const k = body['top_logprobs'];
-    return typeof k === 'number' && Number.isFinite(k) ? Math.max(0, Math.floor(k)) : 0;
-  }
-  if (lp === true) return 1; // llama.cpp's reading
-  return typeof lp === 'number' && Number.isFinite(lp) && lp >= 0 ? Math.floor(lp) : undefined;
-}
-
-/** vLLM's default `max_logprobs`; llama.cpp has no cap. */
-export const VLLM_MAX_LOGPROBS = 20;
-
-export function vllmLogprobsLimitMessage(k: number): string {
-  return `Requested sample logprobs of ${k}, which is greater than max allowed: ${VLLM_MAX_LOGPROBS}`;
-}
-
-/** The shape a flavour answers on a route: llama.cpp uses the content array on both. */
-export function logprobsSpecFor(
-  flavor: string,
-  mode: 'completions' | 'chat',
-  options: LogprobsServerOptions,
-  top: number,
-  seed: string,
-): LogprobsSpec {
-  const style: ContentStyle = flavor === 'llamacpp' ? 'llamacpp' : 'vllm';
-  if (mode === 'chat' || flavor === 'llamacpp') return { shape: 'content', style, top, seed };
-  return { shape: 'legacy', spelling: options.spelling ?? 'decoded', partial: options.partial ?? 'escaped', top, seed };
-}
-
-/** The same probabilities for the same model and prompt, whatever the request's order. */
-export function logprobsSeed(model: string, promptText: string): string {
-  return `${model}|${fnv1a(promptText)}`;
 }

@@ -42,10 +42,12 @@ import {
   systemPromptRejectionBody,
   tokenIds,
 } from './wire';
-import { logprobsAsked, logprobsSeed, logprobsSpecFor, planLogprobs, vllmLogprobsLimitMessage, VLLM_MAX_LOGPROBS, type LogprobsServerOptions } from './logprobsWire';
+import { planLogprobs } from './logprobsWire';
+import { logprobsAsked, logprobsSeed, logprobsSpecFor, vllmLogprobsLimitMessage, VLLM_MAX_LOGPROBS, type LogprobsServerOptions } from './logprobsRequest';
 
 export * from './wire';
 export * from './logprobsWire';
+export * from './logprobsRequest';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
