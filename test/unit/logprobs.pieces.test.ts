@@ -109,12 +109,26 @@ describe('logprobs: hostile objects', () => {
   });
 
   it('a reading that fits nowhere stays linear and places nothing it cannot see', () => {
-    const text = 'a'.repeat(200_000);
-    const started = process.hrtime.bigint();
-    const { spans, matched } = alignTokens(text, Array.from({ length: 50_000 }, () => 'zzz'));
-    assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 1000);
-    assert.equal(matched, 0);
-    assert.ok(spans.every((s) => s.start === 0 && s.end === 0));
+    const reading = (tokens: number) => {
+      const text = 'a'.repeat(4 * tokens);
+      const started = process.hrtime.bigint();
+      const result = alignTokens(text, Array.from({ length: tokens }, () => 'zzz'));
+      return { ...result, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+    };
+    // Against the same reading at a tenth of the size, in the same run: linear work takes about 10× as long
+    // (less, with the small one warming the JIT), quadratic about 100×. Runs alternate, so a loaded machine
+    // slows both alike, and the least of three of each leaves out a run that was interrupted.
+    let small = Infinity;
+    let large = Infinity;
+    let last: ReturnType<typeof reading> | undefined;
+    for (let i = 0; i < 3; i++) {
+      small = Math.min(small, reading(5_000).ms);
+      last = reading(50_000);
+      large = Math.min(large, last.ms);
+    }
+    assert.ok(large < 30 * small, `10× the tokens took ${(large / small).toFixed(1)}× as long (${small.toFixed(1)} → ${large.toFixed(1)} ms)`);
+    assert.equal(last!.matched, 0);
+    assert.ok(last!.spans.every((s) => s.start === 0 && s.end === 0));
   });
 
   it('aligning while text and tokens arrive gives what aligning everything at once gives (property)', () => {

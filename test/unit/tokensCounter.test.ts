@@ -6,6 +6,7 @@ import { estimateTokens } from '../../src/core/tokens/estimate';
 import { LocalFamily, TokenCount } from '../../src/core/tokens/types';
 import { generateProse } from '../../bench/tokenCountProse';
 import { flat, stallShapes } from '../../bench/tokenCountShapes';
+import { cpuTimeScheduler } from './threadCpuClock';
 
 /** Manual clock. `step` advances the clock on every now() call, to simulate work taking time. */
 class FakeScheduler implements Scheduler {
@@ -250,11 +251,11 @@ describe('tokens: TokenCounter', () => {
     const local: LocalCounter = {
       count: (_f, texts) => new Promise((r) => setImmediate(() => r({ counts: texts.map((t) => Math.ceil(t.length / 4)), forcedCuts: texts.map(() => 0) }))),
     };
-    // Wall-clock slices include this machine's noise (other processes, VM steal): a systematic overrun fails
-    // every attempt, a hiccup only one.
+    // Slices are timed in this thread's CPU time (threadCpuClock.ts), so other processes on a loaded machine
+    // do not lengthen them; a GC pause still can, so a systematic overrun fails every attempt, a hiccup only one.
     const attempts: string[] = [];
     for (let attempt = 0; attempt < 3; attempt++) {
-      const c = new TokenCounter({ family: 'qwen2', local });
+      const c = new TokenCounter({ family: 'qwen2', local, scheduler: cpuTimeScheduler });
       const r1 = await c.count(text);
       assert.strictEqual(r1.source, 'local');
       let longest = c.lastStats.longestSliceMs;
@@ -276,9 +277,10 @@ describe('tokens: TokenCounter', () => {
 
 describe('tokens: TokenCounter on the shapes that used to stall', () => {
   // Each shape is counted, then recounted after keystrokes at the start, middle and end. The counter measures
-  // its own longest stretch between yields with the real clock. The goal (README) is 8 ms; wall-clock stretches
-  // include this machine's noise (GC, other processes), so a shape passes when one of three attempts stays
-  // under 20 ms — before the fix these shapes held the loop for 52–521 ms every time.
+  // its own longest stretch between yields, here in this thread's CPU time (threadCpuClock.ts): the work done
+  // between yields, which other processes on a loaded machine cannot lengthen as they lengthen wall-clock
+  // stretches. The goal (README) is 8 ms; a GC pause can still land in a stretch, so a shape passes when one of
+  // three attempts stays under 20 ms — before the fix these shapes held the loop for 52–521 ms every time.
   const local: LocalCounter = {
     count: (_f, texts) => new Promise((r) => setImmediate(() => r({ counts: texts.map((t) => Math.ceil(t.length / 4)), forcedCuts: texts.map(() => 0) }))),
   };
@@ -287,7 +289,7 @@ describe('tokens: TokenCounter on the shapes that used to stall', () => {
       this.timeout(120_000);
       const attempts: string[] = [];
       for (let attempt = 0; attempt < 3; attempt++) {
-        const c = new TokenCounter({ family: 'llama3', local });
+        const c = new TokenCounter({ family: 'llama3', local, scheduler: cpuTimeScheduler });
         await c.count(shape.text);
         let longest = c.lastStats.longestSliceMs;
         let current = shape.text;
