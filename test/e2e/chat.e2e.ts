@@ -1,7 +1,8 @@
 // The chat panel clicked and read in a real workbench (code-server + headless Chromium).
 import * as assert from 'assert';
 import { startProviderTestServer, type ProviderTestServer } from '../server/providerTestServer';
-import { useWorkbench } from './harness';
+import { waitFor } from '../waitFor';
+import { pickColorTheme, useWorkbench } from './harness';
 import { chatFrame, closeChatPanel, clickOpenChatTimed, markdownReplyPieces, testServerSettings } from './chatPanel';
 
 describe('chat panel (e2e)', function () {
@@ -52,9 +53,12 @@ describe('chat panel (e2e)', function () {
     await frame.locator('.msg-assistant.streaming').waitFor();
     await body.filter({ hasText: 'Here are' }).waitFor();
     const early = (await body.innerText()).length;
-    await wb.page.waitForTimeout(400);
-    const later = (await body.innerText()).length;
-    assert.ok(later > early, `the reply did not grow while streaming (${early} → ${later})`);
+    // The reply's next words arriving (about 150 tokens at 60 ms each: seconds of streaming still to come).
+    const later = await waitFor('the reply to grow', async () => {
+      const length = (await body.innerText()).length;
+      return length > early ? length : undefined;
+    }, 15_000);
+    assert.ok(await frame.locator('.msg-assistant.streaming').count(), `the reply grew (${early} → ${later}) only once it had stopped streaming`);
     await wb.screenshot('chat-streaming-dark');
 
     await frame.locator('button.stop').click();
@@ -174,10 +178,10 @@ describe('chat panel (e2e)', function () {
     await line.click({ button: 'right' });
     const item = page.locator('.monaco-menu .action-item', { hasText: 'Send Selection to Chat' }).first();
     await item.waitFor();
-    // The menu may still be placing itself when it first shows: hover, then click, and if the menu is
-    // still open, Enter on the hovered item.
+    // The menu may still be placing itself when it first shows: hover until the menu marks the item as the
+    // one under the pointer, then click, and if the menu is still open, Enter on the hovered item.
     await item.hover();
-    await page.waitForTimeout(150);
+    await page.locator('.monaco-menu .action-item.focused', { hasText: 'Send Selection to Chat' }).first().waitFor();
     await item.click();
     // Enter only while the menu is really still open: once it has closed, Enter would go to the
     // editor and replace the selected line.
@@ -204,19 +208,16 @@ describe('chat panel (e2e)', function () {
       ['Dark High Contrast', 'vscode-high-contrast', 'chat-high-contrast'],
       ['Dark Modern', 'vscode-dark', 'chat-dark'],
     ];
-    const quick = page.locator('.quick-input-widget');
     for (const [theme, kind, name] of themes) {
       await page.keyboard.press('Escape');
       await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
-      await page.keyboard.press('F1');
-      await quick.locator('input.input').fill('>Preferences: Color Theme');
-      await quick.locator('.monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first().click();
-      await quick.locator('input.input').fill(theme);
-      await quick.locator('.monaco-list-row.focused', { hasText: new RegExp(`^${theme}`) }).first().waitFor();
-      await page.keyboard.press('Enter');
-      // VS Code puts the theme kind on the webview's body.
-      await chatFrame(page).locator(`body.${kind}`).waitFor({ state: 'attached', timeout: 15_000 });
-      await page.waitForTimeout(300);
+      await pickColorTheme(page, theme);
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+      // VS Code puts the theme kind on the webview's body, with the theme's colours in the same step.
+      const body = chatFrame(page).locator(`body.${kind}`);
+      await body.waitFor({ state: 'attached', timeout: 15_000 });
+      // The page's colours follow on its next frames: wait for two to be painted.
+      await body.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
       await wb.screenshot(name);
     }
   });

@@ -24,15 +24,23 @@ export function activityBarIcon(page: Page) {
 }
 
 /**
+ * VS Code ignores a click on an activity-bar icon that comes within this long of the icon's last one
+ * ("to help nervous people": ViewContainerActivityAction.preventDoubleClickDelay, by the page's Date.now()).
+ */
+const ACTIVITY_DOUBLE_CLICK_GUARD_MS = 300;
+
+/**
  * Closes the panel as a writer would: a second click on the active container's icon hides the side
  * bar, and the page with it. Returns once the side bar is gone and the activity bar takes clicks
- * again (a click while the side bar is still closing is ignored).
+ * again: VS Code's guard against a double click has run out, by the page's own clock.
  */
 export async function closeChatPanel(page: Page): Promise<void> {
   await activityBarIcon(page).click();
+  // The click has run by now: VS Code's last-run stamp is no later than this.
+  const clickedBy = await page.evaluate(() => Date.now());
   await chatFrame(page).locator('body').waitFor({ state: 'detached', timeout: 10_000 });
   await page.locator('#workbench\\.parts\\.sidebar').waitFor({ state: 'hidden', timeout: 10_000 });
-  await page.waitForTimeout(300);
+  await page.waitForFunction((until) => Date.now() > until, clickedBy + ACTIVITY_DOUBLE_CLICK_GUARD_MS);
 }
 
 /** The chat page inside VS Code's two webview iframes. */
@@ -96,8 +104,8 @@ export interface PageTimings {
 
 /**
  * The chat page's User Timing entries (src/webview/timingMarks.ts), read inside its frame once all
- * of `names` are there. Each evaluation waits briefly and the next one finds the frame afresh, so a
- * frame replaced while the panel opens (its evaluation fails) does not end the wait.
+ * of `names` are there: the page is watched for new marks and measures. A frame replaced while the
+ * panel opens fails its evaluation; the next one runs in the frame that replaced it.
  */
 export async function readPageTimings(page: Page, names: string[], timeoutMs = 20_000): Promise<PageTimings> {
   const deadline = Date.now() + timeoutMs;
@@ -107,18 +115,25 @@ export async function readPageTimings(page: Page, names: string[], timeoutMs = 2
       const found = await chatFrame(page)
         .locator('body')
         .evaluate(
-          async (_body, wanted) => {
-            const until = performance.now() + 500;
-            for (;;) {
-              const entries = wanted.map((name) => performance.getEntriesByName(name)[0]);
-              if (entries.every((e) => e !== undefined)) {
-                return { timeOrigin: performance.timeOrigin, entries: entries.map((e) => ({ name: e.name, startTime: e.startTime, duration: e.duration })) };
+          (_body, { wanted, waitMs }) =>
+            new Promise<{ timeOrigin: number; entries: { name: string; startTime: number; duration: number }[] } | undefined>((resolve) => {
+              const observer = new PerformanceObserver(() => check());
+              const giveUp = setTimeout(() => finish(undefined), waitMs);
+              function finish(value: Parameters<typeof resolve>[0]) {
+                observer.disconnect();
+                clearTimeout(giveUp);
+                resolve(value);
               }
-              if (performance.now() > until) return undefined;
-              await new Promise((resolve) => setTimeout(resolve, 16));
-            }
-          },
-          names,
+              function check() {
+                const entries = wanted.map((name) => performance.getEntriesByName(name)[0]);
+                if (entries.every((e) => e !== undefined)) {
+                  finish({ timeOrigin: performance.timeOrigin, entries: entries.map((e) => ({ name: e.name, startTime: e.startTime, duration: e.duration })) });
+                }
+              }
+              observer.observe({ entryTypes: ['mark', 'measure'] });
+              check();
+            }),
+          { wanted: names, waitMs: Math.max(1, deadline - Date.now()) },
           { timeout: Math.max(1, deadline - Date.now()) },
         );
       if (found) {
@@ -130,8 +145,12 @@ export async function readPageTimings(page: Page, names: string[], timeoutMs = 2
         return { timeOrigin: found.timeOrigin, wallClock: (name) => found.timeOrigin + entry(name).startTime, duration: (name) => entry(name).duration };
       }
     } catch (e) {
+      // The frame went away mid-evaluation: wait for the page that replaces it before asking again.
       lastError = e;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await chatFrame(page)
+        .locator('body')
+        .waitFor({ state: 'attached', timeout: Math.max(1, deadline - Date.now()) })
+        .catch(() => undefined);
     }
   }
   throw new Error(`the chat page did not record ${names.join(', ')} within ${timeoutMs} ms${lastError ? ` (${lastError instanceof Error ? lastError.message : String(lastError)})` : ''}`);
