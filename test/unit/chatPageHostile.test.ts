@@ -93,8 +93,17 @@ describe('chat page: hostile replies', function () {
     const body = doc.querySelector<HTMLElement>('article[data-id="long"] .msg-body')!;
     assert.strictEqual(body.textContent?.replace(/\*\*/g, '').replace(/\s+/g, ''), text.replace(/\*\*/g, '').replace(/\s+/g, ''), 'all the text is there at once');
     assert.ok(body.querySelector('.pending-block'), 'some blocks wait for a later task');
-    const deadline = Date.now() + 10_000;
-    while (body.querySelector('.pending-block') && Date.now() < deadline) await new Promise((r) => dom.window.setTimeout(r, 5));
+    // Each later task replaces pending blocks in the page: watch it change until none is left.
+    await new Promise<void>((resolve) => {
+      const done = () => !body.querySelector('.pending-block');
+      if (done()) return resolve();
+      const observer = new dom.window.MutationObserver(() => {
+        if (!done()) return;
+        observer.disconnect();
+        resolve();
+      });
+      observer.observe(body, { childList: true, subtree: true, attributes: true, attributeFilter: ['class'] });
+    });
     assert.deepStrictEqual(errors, []);
     assert.strictEqual(body.querySelector('.pending-block'), null, 'every block was formatted');
     assert.strictEqual(body.querySelectorAll('strong').length, 60 * 6);
