@@ -16,14 +16,13 @@
 // extension host over the first lag run of each kind (<file>-without/-with/-withoutEarlier/-withEarlier.cpuprofile).
 // The provider test server runs in a process of its own (out/test/server/cli.js); bench/host/
 // probabilitiesHost.ts runs in the extension host (code-server + headless Chromium, or a desktop VS Code
-// named by INKWELL_VSCODE_EXECUTABLE). INKWELL_BENCH_RUNS: lag runs of each kind (default 5).
+// named by INKWELL_VSCODE_EXECUTABLE), with the scenarios and probes beside it (bench/host/probabilities*.ts).
+// INKWELL_BENCH_RUNS: lag runs of each kind (default 5).
 import * as os from 'os';
-import type { LagRun, LagVariant, ProbabilitiesFigures } from './host/probabilitiesHost';
+import { LAG_VARIANTS, type LagRun, type LagVariant, type ProbabilitiesFigures } from './host/probabilitiesFigures';
 import { median } from './median';
 import { buildForBench, runInHost, runMain, startBenchServer, stopBenchServer } from './benchSetup';
 
-/** As bench/host/probabilitiesHost.ts runs them (that module needs the vscode module: types only from it here). */
-const LAG_VARIANTS: readonly LagVariant[] = ['without', 'with', 'withoutEarlier', 'withEarlier'];
 const KEY = 'bench-key';
 const ms = (value: number | undefined) => (value === undefined ? '-' : `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`);
 
@@ -111,8 +110,8 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   try {
     const f = await runInHost<ProbabilitiesFigures>('probabilitiesHost.js', { url, key: KEY }, {
-      // The launcher's default of 5 minutes is too short: the test server plans each 5,000-token answer
-      // with probabilities for tens of seconds before its first byte (its legacy offsets are recounted per token).
+      // The launcher's default of 5 minutes holds the default runs (about a minute and a half on two loaded
+      // cores) but not many more INKWELL_BENCH_RUNS: each is four 5,000-token streams and the pauses between.
       INKWELL_HOST_TIMEOUT_MS: process.env.INKWELL_HOST_TIMEOUT_MS ?? String(40 * 60_000),
       INKWELL_BENCH_RUNS: process.env.INKWELL_BENCH_RUNS,
       INKWELL_BENCH_PROFILE: process.env.INKWELL_BENCH_PROFILE,

@@ -9,6 +9,7 @@ import { monitorEventLoopDelay, performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import type { InkwellTestApi } from '../../src/extension';
 import { profiled } from './cpuProfile';
+import { threadCpuNs } from './threadCpu';
 import { isEmptySnapshot } from '../../src/core/story/contextSnapshot';
 import { renderContextFragment } from '../../src/core/story/contextViewHtml';
 
@@ -95,15 +96,6 @@ async function writeStory(root: vscode.Uri, random: () => number): Promise<void>
     const others = [0, 1].map(() => keysOf(Math.floor(random() * ENTRIES))[0]);
     const body = `${name}, called ${title}, comes from ${place}. ${PROSE.slice(0, 30 + Math.floor(random() * 30)).join(' ')}. Knows ${others.join(' and ')}.`;
     await write(`lore/${String(i).padStart(4, '0')}.md`, `---\nname: ${name}\nkeys: [${name}, ${title}, ${place}]\n---\n${body}\n`);
-  }
-}
-
-/** This thread's CPU time so far (ns), from Linux's schedstat; undefined elsewhere. */
-function threadCpuNs(): number | undefined {
-  try {
-    return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
-  } catch {
-    return undefined;
   }
 }
 

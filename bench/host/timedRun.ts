@@ -108,7 +108,7 @@ export function instrument(api: InkwellTestApi): void {
  * Node publishes every HTTP response of this process on this channel when its headers are parsed:
  * that is where the stream's first byte is seen, with no change to Inkwell's code.
  */
-const RESPONSE_CHANNEL = 'http.client.response.finish';
+export const RESPONSE_CHANNEL = 'http.client.response.finish';
 
 export async function timedContinueWriting(editor: vscode.TextEditor, options: { lag?: boolean } = {}): Promise<GenerationTiming> {
   const document = editor.document;
