@@ -6,6 +6,10 @@
 // by one token wait for the next), and the reading and spans are worked out when asked (settled spans
 // and the tokens made from them are kept, so asking again while it streams costs little). The token
 // objects are shared between answers and frozen.
+//
+// A convention decodes only when asked: while every token came with its bytes (the content-array
+// shapes), all three spell each token alike, so they would tie and the hinted one would win; only that
+// one is decoded and aligned. The first token without bytes brings the others up to date.
 
 import { TokenAligner, type Alignment, type Span } from './alignTokens';
 import { ConventionDecoder, PIECE_CONVENTIONS, rawEvidence, shownText, spell, type PieceConvention } from './pieceConventions';
@@ -48,6 +52,8 @@ export class ChoiceLogprobs {
   private dropped = false;
   /** Tokens and alternatives that only a raw convention spells so (see rawEvidence). */
   private readonly evidence = { byteLevel: 0, sentencePiece: 0 };
+  /** Every token so far came with its bytes, so every convention reads the stream the same way. */
+  private allSpelledInBytes = true;
 
   /** Text the stream gave this choice (before any seam join). */
   addText(text: string): void {
@@ -62,7 +68,7 @@ export class ChoiceLogprobs {
         return;
       }
       this.wire.push(entry);
-      for (const reading of this.readings) reading.decoder.push(entry);
+      if (!entry.bytes) this.allSpelledInBytes = false;
       for (const token of [entry, ...entry.top]) {
         const raw = rawEvidence(token.token);
         if (raw) this.evidence[raw]++;
@@ -100,7 +106,9 @@ export class ChoiceLogprobs {
     const hinted: PieceConvention = byteLevel > 0 && sentencePiece === 0 ? 'byteLevel' : sentencePiece > 0 && byteLevel === 0 ? 'sentencePiece' : 'decoded';
     let best: { reading: Reading; alignment: Alignment } | undefined;
     for (const reading of this.readings) {
+      if (this.allSpelledInBytes && reading.decoder.convention !== hinted) continue; // it would tie and lose
       const entries = reading.decoder.entries;
+      for (let k = entries.length; k < this.wire.length; k++) reading.decoder.push(this.wire[k]);
       const alignment = reading.aligner.align(this.text, (k) => entries[k].adds, entries.length);
       const better = !best || alignment.matched > best.alignment.matched;
       const tieWon = best && alignment.matched === best.alignment.matched && reading.decoder.convention === hinted;
