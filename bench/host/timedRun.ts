@@ -1,5 +1,5 @@
 // One Continue Writing in the benchmark host, timed from the outside, and the test server's control
-// routes around it: shared by bench/host/index.ts and bench/host/alternativesBench.ts.
+// routes around it: shared by the scenarios of bench/host/index.ts (overheadBench.ts, editAndLagBench.ts, alternativesBench.ts).
 import * as dc from 'diagnostics_channel';
 import * as http from 'http';
 import { IntervalHistogram, monitorEventLoopDelay, performance } from 'perf_hooks';
