@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { ContinueWritingResult } from '../../src/continueWriting/continueWriting';
 import { AlternativesInPlace } from '../../src/continueWriting/alternativesInPlace';
 import { LLAMACPP_SLOTS, startProviderTestServer, type ProviderTestServer, type ProviderTestServerOptions } from '../server/providerTestServer';
-import { TEST_KEY, closeAllEditors, generationRequests, inkwell, openDocument, resetUserSettings, serverAsInfermatic, setUserSetting, waitFor } from './testKit';
+import { TEST_KEY, closeAllEditors, generationRequests, inkwell, openDocument, resetUserSettings, serverAsInfermatic, setUserSetting, undoInDocument, waitFor } from './testKit';
 
 const run = () => vscode.commands.executeCommand<ContinueWritingResult>('inkwell.continueWriting');
 const BEFORE = 'The lamp went out.';
@@ -80,7 +80,7 @@ describe('Continue Writing: alternatives in place', function () {
     assert.ok(third !== first && third !== second);
 
     // Each swap is one undo step: Undo shows the previous alternative, and the cycle follows.
-    await vscode.commands.executeCommand('undo');
+    await undoInDocument(editor.document);
     assert.equal(shown(editor), second);
     await vscode.commands.executeCommand('inkwell.previousAlternative');
     assert.equal(shown(editor), first);

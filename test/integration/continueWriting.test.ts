@@ -12,6 +12,7 @@ import {
   resetUserSettings,
   serverAsInfermatic,
   setUserSetting,
+  undoInDocument,
   waitFor,
 } from './testKit';
 
@@ -85,7 +86,7 @@ describe('Continue Writing', function () {
     const result = await run();
     assert.equal(result.outcome, 'done');
     assert.notEqual(editor.document.getText(), original);
-    await vscode.commands.executeCommand('undo');
+    await undoInDocument(editor.document);
     assert.equal(editor.document.getText(), original);
     await vscode.commands.executeCommand('redo');
     assert.equal(editor.document.getText(), original + SCRIPT_TEXT);
