@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { textForInsertion } from '../core/chat/blockInsertion';
+import { eolOf } from '../continueWriting/streamingInsertion';
 
 /** Schemes of editors that show something other than the writer's text (output, logs, git views…). */
 const NOT_MANUSCRIPT = new Set(['output', 'debug', 'git', 'vscode-settings', 'comment', 'walkThroughSnippet']);
@@ -47,7 +48,7 @@ export class ManuscriptEditor implements vscode.Disposable {
     const document = editor.document;
     const selection = editor.selection;
     const start = how === 'replace' ? selection.start : selection.active;
-    const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    const eol = eolOf(document);
     const line = document.lineAt(start.line);
     const placed =
       how === 'insert' || selection.isEmpty

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { AlternativeSet } from '../core/alternatives/alternativeSet';
 import { KeptSpot, keepSpots, readKeptSpots } from '../core/alternatives/keptAlternatives';
-import { normalizeEol } from './streamingInsertion';
+import { eolOf, normalizeEol } from './streamingInsertion';
 import { alternativeLenses } from './alternativeLenses';
 
 /** Makes one more alternative at the spot; `onText` gets its text as it arrives, joined at the seam. */
@@ -63,7 +63,7 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
    */
   open(document: vscode.TextDocument, range: vscode.Range, set: AlternativeSet, more: MoreAlternatives, gathering: AbortController): void {
     this.end(document.uri);
-    const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    const eol = eolOf(document);
     this.spots.set(document.uri.toString(), {
       document,
       start: document.offsetAt(range.start),
@@ -158,7 +158,7 @@ export class AlternativesInPlace implements vscode.Disposable, vscode.CodeLensPr
     const kept = this.closed.find((k) => k.uri === uri);
     if (!kept || this.spots.has(uri)) return;
     this.closed = this.closed.filter((k) => k !== kept);
-    const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    const eol = eolOf(document);
     const text = document.getText();
     if (kept.end > text.length || text.slice(kept.start, kept.end) !== normalizeEol(kept.texts[kept.shown], eol)) return this.scheduleSave();
     const set = new AlternativeSet(kept.original, kept.texts.length);

@@ -53,7 +53,7 @@ export class StreamingInsertion implements vscode.Disposable {
     private readonly joinsUndo = false,
   ) {
     this.start = this.end = document.offsetAt(anchor);
-    this.eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    this.eol = eolOf(document);
     this.announcedDirty = document.isDirty;
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -273,6 +273,11 @@ export class StreamingInsertion implements vscode.Disposable {
     this.clearTimer();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The document's own line break. */
+export function eolOf(document: vscode.TextDocument): '\r\n' | '\n' {
+  return document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
 }
 
 /** Every line break (CRLF, lone LF, lone CR) as the document's own EOL. */

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { ChoiceLogprobs, GeneratedToken } from '../core/logprobs/choiceLogprobs';
 import { PlacedToken, placeTokens } from '../core/logprobs/documentTokens';
-import { normalizeEol } from '../continueWriting/streamingInsertion';
+import { eolOf, normalizeEol } from '../continueWriting/streamingInsertion';
 
 /** Tokens are built as they come, this many at a time, so that the end of a long stream is not one long block. */
 const BUILD_EVERY = 256;
@@ -52,7 +52,7 @@ export class ProbabilityCapture {
    */
   place(document: vscode.TextDocument, range: vscode.Range): { tokens: readonly GeneratedToken[]; placed: PlacedToken[] } | undefined {
     if (!this.sawLogprobs) return undefined;
-    const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    const eol = eolOf(document);
     if (document.getText(range) !== normalizeEol(this.inserted, eol)) return undefined;
     const tokens = this.tokens();
     const placed = placeTokens(tokens, { generated: this.choice.generatedText, inserted: this.inserted, documentOffset: document.offsetAt(range.start), eol });

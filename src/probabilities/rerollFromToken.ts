@@ -13,7 +13,7 @@ import type { Services } from '../services';
 import type { GenerationResult } from '../generator';
 import type { AlternativesInPlace } from '../continueWriting/alternativesInPlace';
 import type { ContinueWriting } from '../continueWriting/continueWriting';
-import { StreamingInsertion, normalizeEol } from '../continueWriting/streamingInsertion';
+import { StreamingInsertion, eolOf, normalizeEol } from '../continueWriting/streamingInsertion';
 import { reportStop } from '../continueWriting/reportStop';
 import type { Probabilities } from './probabilities';
 import type { RecordedGeneration, RerollBasis } from './probabilityRecords';
@@ -106,7 +106,7 @@ export class Reroll {
 
   private async write(editor: vscode.TextEditor, span: { start: number; end: number }, basis: RerollBasis, forced: string): Promise<RerollResult> {
     const { document } = editor;
-    const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    const eol = eolOf(document);
     const replaced = document.getText(new vscode.Range(document.positionAt(span.start), document.positionAt(span.end)));
     const removed = await editor.edit((b) => b.delete(new vscode.Range(document.positionAt(span.start), document.positionAt(span.end))), { undoStopBefore: true, undoStopAfter: false });
     if (!removed) return notStarted('the document would not take the change (is it read-only?).');
