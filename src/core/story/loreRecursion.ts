@@ -73,8 +73,9 @@ class JoinedTexts {
     const ends = new Map<number, number>();
     if (key.regex) {
       // Texts holding the literal every match contains (all texts when there is none); run on each below.
+      // mayHold above has already checked the literal against the three-character filter.
       if (!key.literal) this.texts.forEach((_, i) => ends.set(i, -1));
-      else if (this.joined.mayContain(key.literal)) {
+      else {
         const folded = this.joined.folded;
         for (let at = folded.indexOf(key.literal); at !== -1; at = folded.indexOf(key.literal, at + 1)) {
           const i = this.textAt(at, key.literal.length);
