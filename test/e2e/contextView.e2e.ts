@@ -3,11 +3,11 @@
 // the last-sent tab after a Continue Writing, and screenshots in dark, light and high-contrast themes.
 import * as assert from 'assert';
 import type { FrameLocator, Page } from 'playwright-core';
-import { startProviderTestServer, type ProviderTestServer } from '../server/providerTestServer';
+import type { ProviderTestServer } from '../server/providerTestServer';
 import { pickColorTheme, useWorkbench } from './harness';
+import { E2E_KEY, E2E_KEY_ENV, startE2eServer, testServerProvider } from './e2eProvider';
 
 
-const KEY = 'e2e-key';
 const UI_WAIT_MS = 20_000;
 const lore = (front: string, body: string) => `---\n${front}\n---\n${body}\n`;
 /** The chapter's editor: with the view open beside it, the view's group may be the active one. */
@@ -50,10 +50,9 @@ describe('What the model sees (e2e)', function () {
   let server: ProviderTestServer;
 
   before(async () => {
-    server = await startProviderTestServer({ flavor: 'litellm', apiKeys: [KEY], script: [' The', ' pole', ' was', ' cold.'], maxLifetimeMs: 10 * 60_000 });
+    server = await startE2eServer([' The', ' pole', ' was', ' cold.']);
     Object.assign(userSettings, {
-      'inkwell.providers': [{ id: 'infermatic-e2e', name: 'Infermatic (test server)', kind: 'litellm', baseUrl: server.url, apiKeyEnvVar: 'INKWELL_E2E_KEY', requiresApiKey: true }],
-      'inkwell.provider': 'infermatic-e2e',
+      ...testServerProvider(server.url),
       'inkwell.model': 'Sao10K-L3.3-70B-Euryale-v2.3-FP8-Dynamic',
       'inkwell.contextSize': 4096,
     });
@@ -64,7 +63,7 @@ describe('What the model sees (e2e)', function () {
 
   const wb = useWorkbench({
     userSettings,
-    env: { INKWELL_E2E_KEY: KEY },
+    env: E2E_KEY_ENV,
     files: {
       'story/memory.md': 'A gaslight mystery in a city of lamplighters. Wren is seventeen and apprenticed to Master Odell.\n',
       'story/authors-note.md': '[Style: slow, sensory, close on Wren.]\n',
@@ -126,7 +125,7 @@ describe('What the model sees (e2e)', function () {
     const body = JSON.parse(await last.locator('pre.body').innerText()) as { prompt: string; model: string };
     assert.equal(body.model, 'Sao10K-L3.3-70B-Euryale-v2.3-FP8-Dynamic');
     assert.ok(body.prompt.startsWith('A gaslight mystery'), body.prompt.slice(0, 80));
-    assert.ok(!(await last.innerText()).includes(KEY), 'the key is not in the view');
+    assert.ok(!(await last.innerText()).includes(E2E_KEY), 'the key is not in the view');
     await wb.screenshot('context-view-last-sent-dark');
     await last.locator('pre.body').scrollIntoViewIfNeeded();
     await wb.screenshot('context-view-request-dark');

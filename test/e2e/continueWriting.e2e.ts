@@ -5,11 +5,11 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { waitFor } from '../waitFor';
-import { startProviderTestServer, type ProviderTestServer } from '../server/providerTestServer';
+import type { ProviderTestServer } from '../server/providerTestServer';
 import { useWorkbench } from './harness';
+import { E2E_KEY_ENV, generationItem as statusItem, startE2eServer, testServerProvider } from './e2eProvider';
 import { EDITOR, cursorAfter, editorText, words } from './editorDom';
 
-const KEY = 'e2e-key';
 const TOKEN_DELAY_MS = 80;
 /** What the "model" writes after "…running like small, impatient rivers." (one piece = one token). */
 const CONTINUATION = [
@@ -36,13 +36,9 @@ describe('Continue Writing (e2e)', function () {
   let server: ProviderTestServer;
 
   before(async () => {
-    server = await startProviderTestServer({ flavor: 'litellm', apiKeys: [KEY], script: CONTINUATION, maxLifetimeMs: 10 * 60_000 });
-    // Infermatic's wire format at a loopback address, with the key from the environment. A custom
-    // provider, since a built-in provider's environment key is meant for its public service and a
-    // moved base URL asks first.
+    server = await startE2eServer(CONTINUATION);
     Object.assign(userSettings, {
-      'inkwell.providers': [{ id: 'infermatic-e2e', name: 'Infermatic (test server)', kind: 'litellm', baseUrl: server.url, apiKeyEnvVar: 'INKWELL_E2E_KEY', requiresApiKey: true }],
-      'inkwell.provider': 'infermatic-e2e',
+      ...testServerProvider(server.url),
       'inkwell.model': 'Sao10K-L3.3-70B-Euryale-v2.3-FP8-Dynamic',
       // The web workbench saves after a delay by default; the closing test wants the text unsaved.
       'files.autoSave': 'off',
@@ -52,8 +48,8 @@ describe('Continue Writing (e2e)', function () {
     await server?.close();
   });
 
-  const wb = useWorkbench({ userSettings, env: { INKWELL_E2E_KEY: KEY }, files: { [SAVED_CHAPTER]: SAVED_CHAPTER_TEXT } });
-  const generationItem = () => wb.page.locator('[id="inkwell.inkwell.inkwell.generation"]');
+  const wb = useWorkbench({ userSettings, env: E2E_KEY_ENV, files: { [SAVED_CHAPTER]: SAVED_CHAPTER_TEXT } });
+  const generationItem = () => statusItem(wb.page);
 
   it('streams the continuation in at the cursor with Ctrl+Alt+Enter, showing progress', async () => {
     server.setScenario({ tokenDelayMs: TOKEN_DELAY_MS });

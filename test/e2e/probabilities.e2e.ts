@@ -5,15 +5,15 @@
 // in dark, light and both high-contrast themes.
 import * as assert from 'assert';
 import type { Locator } from 'playwright-core';
-import { startProviderTestServer, logprobsSeed, logprobsSpecFor, planLogprobs, type ProviderTestServer, type SampledToken } from '../server/providerTestServer';
+import { logprobsSeed, logprobsSpecFor, planLogprobs, type ProviderTestServer, type SampledToken } from '../server/providerTestServer';
 import { percent, probability } from '../../src/core/logprobs/probabilityBands';
 import { visibleToken } from '../../src/core/logprobs/tokenHover';
 import { waitFor } from '../waitFor';
 import { useWorkbench } from './harness';
+import { E2E_KEY_ENV, generationItem as statusItem, startE2eServer, testServerProvider } from './e2eProvider';
 import { EDITOR, cursorAfter, editorText, words } from './editorDom';
 import { UI_WAIT_MS, assertManifestColours, bandOf, chooseTheme, expectedTint, hoverAt, pointAt, readTint, utf8, waitForTint } from './probabilityPage';
 
-const KEY = 'e2e-key';
 const MODEL = 'Sao10K-L3.3-70B-Euryale-v2.3-FP8-Dynamic';
 const SCRIPT = [' The', ' door', ' creaked', ' open', ',', ' and', ' cold', ' air', ' rushed', ' in', '.'];
 const SCENE = 'scene.md';
@@ -37,10 +37,9 @@ describe('Token probabilities (e2e)', function () {
   let target = -1;
 
   before(async () => {
-    server = await startProviderTestServer({ flavor: 'litellm', apiKeys: [KEY], script: SCRIPT, maxLifetimeMs: 10 * 60_000 });
+    server = await startE2eServer(SCRIPT);
     Object.assign(userSettings, {
-      'inkwell.providers': [{ id: 'infermatic-e2e', name: 'Infermatic (test server)', kind: 'litellm', baseUrl: server.url, apiKeyEnvVar: 'INKWELL_E2E_KEY', requiresApiKey: true }],
-      'inkwell.provider': 'infermatic-e2e',
+      ...testServerProvider(server.url),
       'inkwell.model': MODEL,
       'inkwell.probabilities.topK': 5,
       'inkwell.probabilities.tint': true,
@@ -52,8 +51,8 @@ describe('Token probabilities (e2e)', function () {
     await server?.close();
   });
 
-  const wb = useWorkbench({ userSettings, env: { INKWELL_E2E_KEY: KEY }, files: { [SCENE]: SCENE_TEXT } });
-  const generationItem = () => wb.page.locator('[id="inkwell.inkwell.inkwell.generation"]');
+  const wb = useWorkbench({ userSettings, env: E2E_KEY_ENV, files: { [SCENE]: SCENE_TEXT } });
+  const generationItem = () => statusItem(wb.page);
 
   it('tints the unsure tokens of a continuation by the probabilities the server sent', async () => {
     await wb.openFile(SCENE);
